@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Benchmark the Notulist build on a seeded synthetic minutes archive; prints figures.
+
+    python bench/bench.py [--n 1000 10000] [--seed 1] [--repeat 3] [--keep]
+                          [--workdir DIR] [--in-process] [--repo DIR]
+    python bench/bench.py --generate-only DIR --n 1000 [--seed 1]
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from hugo_twin import hugo_command, write_hugo_site
+from process_meter import Measurement, measure_call, run_measured
+from synthetic_minutes import ArchiveSummary, write_site
+
+REPO = Path(__file__).resolve().parent.parent
+SITE_MARKER = ".notulist-bench-site"     # only folders carrying it are ever wiped
+STDERR_LINES = 40
+
+
+class BuildFailed(Exception):
+    """A build exited non-zero (or raised, in-process); carries what it said."""
+
+    def __init__(self, what: str, output: str):
+        super().__init__(what)
+        self.output = output
+
+
+@dataclass(frozen=True)
+class Row:
+    scenario: str
+    measurement: Measurement
+
+
+@dataclass(frozen=True)
+class ArchiveReport:
+    count: int
+    summary: ArchiveSummary
+    generated_s: float
+    site: Path
+    rows: list[Row]
+    notes: list[str]                 # skipped scenarios and the Hugo comparison
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    if args.generate_only:
+        return generate_only(args.generate_only, args.n, args.seed)
+    if not (args.repo / "build.py").is_file():
+        print(f"no build.py in {args.repo} — point --repo at a Notulist checkout", file=sys.stderr)
+        return 1
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="notulist-bench-"))
+    try:
+        for count in args.n:
+            print_report(benchmark_archive(count, args, workdir))
+    except BuildFailed as failure:
+        said = failure.output.splitlines()[:STDERR_LINES]
+        heading = f"; its stderr (first {STDERR_LINES} lines):" if said else ""
+        print(f"\n{failure}{heading}", *said, sep="\n", file=sys.stderr)
+        return 1
+    finally:
+        keep_or_remove(workdir, keep=args.keep or args.workdir is not None)
+    return 0
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000],
+                        help="meetings in the synthetic archive; one table per value")
+    parser.add_argument("--seed", type=int, default=1, help="same seed, same archive")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per warm scenario (median)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    parser.add_argument("--workdir", type=Path, help="work here instead of a temp folder (kept)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="also time notulist.build() called in this process")
+    parser.add_argument("--repo", type=Path, default=REPO,
+                        help="the Notulist checkout to benchmark (default: this one)")
+    parser.add_argument("--generate-only", type=Path, metavar="DIR",
+                        help="only write the synthetic site into DIR (needs one --n)")
+    args = parser.parse_args(argv)
+    if args.generate_only and len(args.n) != 1:
+        parser.error("--generate-only writes one site: give exactly one --n")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def generate_only(folder: Path, counts: list[int], seed: int) -> int:
+    if not prepare_site_folder(folder):
+        return 1
+    summary = write_site(folder, counts[0], seed)
+    print(f"wrote {summary.meetings} meetings ({summary.markdown_bytes / 1e6:.1f} MB of "
+          f"Markdown, {summary.actions} actions) to {folder}")
+    print(f"build: python {REPO / 'build.py'} build --config {folder / 'config.toml'} "
+          f"--output {folder / 'output'}")
+    return 0
+
+
+def prepare_site_folder(folder: Path) -> bool:
+    """An empty folder, or one this script wrote before (then its site is wiped)."""
+    if folder.exists() and any(folder.iterdir()) and not (folder / SITE_MARKER).exists():
+        print(f"{folder} is not empty and was not written by bench.py — "
+              "give an empty or new folder", file=sys.stderr)
+        return False
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / SITE_MARKER).write_text("written by bench/bench.py; wiped on the next run\n")
+    return True
+
+
+def keep_or_remove(workdir: Path, keep: bool) -> None:
+    if keep:
+        print(f"\nwork folder kept: {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- one archive size ------------------------------------------------------------------
+
+def benchmark_archive(count: int, args: argparse.Namespace, workdir: Path) -> ArchiveReport:
+    site, hugo = workdir / f"site-{count}", workdir / f"hugo-{count}"
+    progress(f"N={count}: writing the synthetic archive to {site}")
+    if not prepare_site_folder(site):
+        raise SystemExit(1)
+    started = time.perf_counter()
+    summary = write_site(site, count, args.seed)
+    generated = time.perf_counter() - started
+    if shutil.which("hugo"):
+        write_hugo_site(site, hugo)
+    rows = [Row("(a) cold build", cold_build(args.repo, site))]
+    rows.append(Row(f"(b) rebuild, nothing changed{median_note(args.repeat)}",
+                    median_of([warm_build(args.repo, site) for _ in range(args.repeat)])))
+    rows.append(Row(f"(c) rebuild, one meeting edited{median_note(args.repeat)}",
+                    median_of([edited_build(args.repo, site, summary.middle_meeting, r)
+                               for r in range(args.repeat)])))
+    notes = []
+    if args.in_process:
+        in_process, skipped = in_process_rows(args.repo, site, summary.middle_meeting,
+                                              args.repeat)
+        rows += in_process
+        notes += [skipped] if skipped else []
+    notes.append(compare_with_hugo(hugo, rows[0].measurement))
+    return ArchiveReport(count, summary, generated, site, rows, notes)
+
+
+def build_command(repo: Path, site: Path) -> list[str]:
+    return [sys.executable, str(repo / "build.py"), "build",
+            "--config", str(site / "config.toml"), "--output", str(site / "output")]
+
+
+def cold_build(repo: Path, site: Path) -> Measurement:
+    for folder in (site / ".cache", site / "output"):
+        shutil.rmtree(folder, ignore_errors=True)
+    progress("  (a) cold build")
+    return checked_build(repo, site)
+
+
+def warm_build(repo: Path, site: Path) -> Measurement:
+    progress("  (b) rebuild, nothing changed")
+    return checked_build(repo, site)
+
+
+def edited_build(repo: Path, site: Path, meeting: Path, round_number: int) -> Measurement:
+    add_sentence(meeting, round_number)
+    progress(f"  (c) rebuild after editing {meeting.relative_to(site)}")
+    return checked_build(repo, site)
+
+
+def checked_build(repo: Path, site: Path) -> Measurement:
+    run = run_measured(build_command(repo, site), cwd=site)
+    if run.returncode != 0:
+        raise BuildFailed(f"the build exited with {run.returncode}", run.stderr or run.stdout)
+    return run.measurement
+
+
+def add_sentence(meeting: Path, round_number: int) -> None:
+    """Append a sentence to the meeting's first paragraph (not a heading, list or fence)."""
+    lines = meeting.read_text(encoding="utf-8").split("\n")
+    body_start = lines.index("---", 1) + 1
+    for number in range(body_start + 1, len(lines)):
+        line, previous = lines[number], lines[number - 1]
+        if line and previous == "" and not line.startswith(("#", "-", ":::")):
+            lines[number] = f"{line} Na afloop is aanvulling {round_number + 1} toegevoegd."
+            break
+    meeting.write_text("\n".join(lines), encoding="utf-8")
+
+
+def median_of(measurements: list[Measurement]) -> Measurement:
+    maxrss = [m.main_maxrss_mb for m in measurements if m.main_maxrss_mb is not None]
+    return Measurement(statistics.median(m.wall_s for m in measurements),
+                       statistics.median(m.peak_tree_mb for m in measurements),
+                       statistics.median(maxrss) if maxrss else None)
+
+
+def median_note(repeat: int) -> str:
+    return f", median of {repeat}" if repeat > 1 else ""
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- in-process rebuilds (--in-process) --------------------------------------------------
+
+def in_process_rows(repo: Path, site: Path, meeting: Path, repeat: int
+                    ) -> tuple[list[Row], str | None]:
+    """notulist.build(config, output) called here, as a watch loop would: after a first
+    call has loaded everything, time a rebuild with nothing changed and one after an edit.
+    Returns the rows, or none and why the scenario was skipped."""
+    build, missing = engine_build_function(repo)
+    if build is None:
+        return [], f"(d) in-process skipped: {missing}"
+    config, output = site / "config.toml", site / "output"
+    progress("  (d) in-process: first call")
+    try:
+        first = call_engine(lambda: build(config, output))
+    except TypeError as exc:
+        return [], ("(d) in-process skipped: notulist.build(config_path, output_dir) "
+                    f"raised TypeError: {exc}")
+    unchanged = [call_engine(lambda: build(config, output)) for _ in range(repeat)]
+    edited = []
+    for round_number in range(repeat):
+        add_sentence(meeting, 100 + round_number)
+        edited.append(call_engine(lambda: build(config, output)))
+    note = median_note(repeat)
+    return [Row("(d) in-process, first call", first),
+            Row(f"(d) in-process, nothing changed{note}", median_of(unchanged)),
+            Row(f"(d) in-process, one meeting edited{note}", median_of(edited))], None
+
+
+def engine_build_function(repo: Path):
+    """notulist.build, or None and the reason it cannot be called."""
+    if str(repo) not in sys.path:
+        sys.path.insert(0, str(repo))
+    try:
+        engine = importlib.import_module("notulist")
+    except ImportError as exc:
+        return None, f"cannot import notulist from {repo} ({exc})"
+    build = getattr(engine, "build", None)
+    if not callable(build):
+        return None, "the notulist package has no build() function"
+    return build, None
+
+
+def call_engine(call) -> Measurement:
+    """measure_call, with a failing build turned into BuildFailed (TypeError passes)."""
+    try:
+        return measure_call(call)
+    except TypeError:
+        raise
+    except SystemExit as exc:
+        if exc.code in (0, None):
+            raise BuildFailed("notulist.build() exited with 0 early", "") from exc
+        raise BuildFailed(f"notulist.build() exited with {exc.code}", "") from exc
+    except Exception as exc:
+        raise BuildFailed(f"notulist.build() raised {type(exc).__name__}",
+                          traceback.format_exc()) from exc
+
+
+# --- Hugo ------------------------------------------------------------------------------
+
+def compare_with_hugo(hugo: Path, ours: Measurement) -> str:
+    if not shutil.which("hugo"):
+        return "Hugo: not on PATH — comparison skipped"
+    output = hugo / "public"
+    for folder in (output, hugo / "resources"):
+        shutil.rmtree(folder, ignore_errors=True)
+    progress("  Hugo cold build")
+    run = run_measured(hugo_command(hugo, output))
+    if run.returncode != 0:
+        said = "\n".join((run.stderr or run.stdout).splitlines()[:STDERR_LINES])
+        return f"Hugo: the build exited with {run.returncode} — comparison skipped\n{said}"
+    theirs = run.measurement
+    return (f"Hugo cold build: {theirs.wall_s:.2f} s, {theirs.peak_tree_mb:.1f} MB peak — "
+            f"ours/Hugo: {ours.wall_s / theirs.wall_s:.2f}x wall time, "
+            f"{ours.peak_tree_mb / theirs.peak_tree_mb:.2f}x peak memory")
+
+
+# --- report ----------------------------------------------------------------------------
+
+def print_report(report: ArchiveReport) -> None:
+    summary = report.summary
+    print(f"\nN = {report.count} meetings: {summary.markdown_bytes / 1e6:.1f} MB of Markdown, "
+          f"{summary.actions} actions, {summary.references} references "
+          f"(generated in {report.generated_s:.1f} s)")
+    width = max(len(row.scenario) for row in report.rows)
+    print(f"{'scenario':<{width}}  {'wall s':>8}  {'peak MB':>8}  {'wait4 maxrss MB':>15}")
+    for row in report.rows:
+        m = row.measurement
+        maxrss = f"{m.main_maxrss_mb:.1f}" if m.main_maxrss_mb is not None else "-"
+        print(f"{row.scenario:<{width}}  {m.wall_s:>8.2f}  {m.peak_tree_mb:>8.1f}  {maxrss:>15}")
+    for note in report.notes:
+        print(note)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Parsing every source, each one only when its content changed since the last build.
+
+The cache maps a file's content hash to its parsed result and problems; it is invalidated
+as a whole when the engine's parsing code or the config's parsing-relevant parts change.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .config import Config
+from .load import Source
+from .model import Meeting, Page
+from .parse import parse_source
+from .problems import Problem
+
+PARSE_MODULES = ("load.py", "body.py", "parse.py", "markup.py", "model.py", "config.py",
+                 "problems.py")
+POOL_THRESHOLD = 48               # below this many misses a process pool costs more than it saves
+
+
+def engine_digest() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha1()
+    for name in PARSE_MODULES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
+              ) -> tuple[list[Meeting | Page], list[Problem]]:
+    """Parsed meetings and pages in source order, with every problem found in them."""
+    stamp = (engine_digest(), config.fingerprint())
+    cached = _read_cache(cache_dir, stamp)
+    misses = [s for s in sources if s.digest not in cached]
+    fresh = dict(zip((s.digest for s in misses), _parse_many(misses, config)))
+    results = {s.digest: cached.get(s.digest) or fresh[s.digest] for s in sources}
+    if fresh or len(results) != len(cached):
+        _write_cache(cache_dir, stamp, results)
+    parsed, problems = [], []
+    for source in sources:
+        result, found = results[source.digest]
+        problems.extend(found)
+        if result is not None:
+            parsed.append(result)
+    return parsed, problems
+
+
+def _parse_many(sources: list[Source], config: Config) -> list:
+    parse = functools.partial(parse_source, config=config)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(sources) < POOL_THRESHOLD or workers < 2:
+        return [parse(s) for s in sources]
+    chunk = max(1, len(sources) // (workers * 8))
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(parse, sources, chunksize=chunk))
+
+
+def _read_cache(cache_dir: Path | None, stamp) -> dict:
+    if cache_dir is None:
+        return {}
+    try:
+        with open(cache_dir / "parsed.pickle", "rb") as handle:
+            saved_stamp, entries = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return {}                  # a missing or unreadable cache only costs time
+    return entries if saved_stamp == stamp else {}
+
+
+def _write_cache(cache_dir: Path | None, stamp, entries: dict) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_dir / f"parsed.pickle.{os.getpid()}"
+        with open(temporary, "wb") as handle:
+            pickle.dump((stamp, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_dir / "parsed.pickle")
+    except OSError:
+        pass                       # a read-only checkout still builds, just without a cache

@@ -1,0 +1,133 @@
+"""Placeholders in cached HTML become links, markers and withheld notices for one audience."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .i18n import format_date, translate
+from .link import Site
+from .markup import PLACEHOLDER
+from .model import Meeting, Page
+
+
+@dataclass(frozen=True)
+class View:
+    """Where a fragment is shown: the page's own path, its language and the marker macros."""
+    site: Site
+    path: str                       # site path of the page, like "lrt/2023-09-22/"
+    language: str
+    body: str | None                # the body of the page, for short reference labels
+    markers: object                 # the macros of templates/markers.html
+
+    def url(self, target: str) -> str:
+        return relative_url(self.path, target)
+
+
+def relative_url(page: str, target: str) -> str:
+    """A link from the page at `page` to `target`, both site paths; works from any sub-path."""
+    target_path, hash_, fragment = target.partition("#")
+    if target_path == page and hash_:
+        return f"#{fragment}"
+    if target_path == "" or target_path.endswith("/"):
+        target_path += "index.html"
+    return "../" * page.count("/") + target_path + (f"#{fragment}" if hash_ else "")
+
+
+def resolve(html: str, source: Meeting | Page, view: View) -> Markup:
+    """Fill the placeholders of one cached fragment."""
+    if "\ufdd0" not in html:
+        return Markup(html)
+    return Markup(PLACEHOLDER.sub(lambda m: _fill(m.group(1), int(m.group(2)), source, view),
+                                  html))
+
+
+def _fill(kind: str, index: int, source, view: View) -> str:
+    site, markers = view.site, view.markers
+    if kind == "R":
+        return str(reference(source.references[index].target, source.references[index].label,
+                             view))
+    if kind == "M":
+        block = source.blocks[index]
+        if site.audience == "members":
+            return str(markers.members_block(block, resolve(block.html, source, view)))
+        return str(markers.withheld(block))
+    if kind == "A":
+        return str(action_marker(source.actions[index], view))
+    if kind == "D":
+        decision = source.decisions[index]
+        return str(markers.decision(decision, translate(view.language, "Decision")))
+    update = source.updates[index]
+    return str(markers.update(update, translate(view.language, UPDATE_LABELS[update.kind])))
+
+
+UPDATE_LABELS = {"done": "Done", "dropped": "Dropped", "update": "Update"}
+
+
+def reference(target: str, label: str | None, view: View) -> Markup:
+    found = view.site.targets.get(target)
+    if found is None:                # exists only for members: the key, no text, no link
+        return view.markers.hidden_reference(target)
+    href = view.url(found.path + (f"#{found.fragment}" if found.fragment else ""))
+    return view.markers.reference(href, label or target_label(target, view), found.kind)
+
+
+def target_label(target: str, view: View) -> str:
+    site, language = view.site, view.language
+    found = site.targets[target]
+    if found.kind == "topic":
+        return topic_title(site, target[len("topic:"):])
+    meeting = site.meetings[found.meeting]
+    label = meeting_label(meeting, view)
+    if found.kind == "item":
+        item = next(i for i in meeting.items if i.anchor == found.fragment)
+        return translate(language, "%(meeting)s, item %(number)s: %(title)s", meeting=label,
+                         number=item.number, title=item.title)
+    if found.kind in ("action", "decision"):
+        message = "action %(number)s of %(meeting)s" if found.kind == "action" \
+            else "decision %(number)s of %(meeting)s"
+        return translate(language, message, number=found.fragment, meeting=label)
+    return label
+
+
+def meeting_label(meeting: Meeting, view: View) -> str:
+    """The date, with the body's short name when the page is about another body."""
+    date = format_date(meeting.date, view.language)
+    suffix = f" ({meeting.id[11:]})" if len(meeting.id) > 10 and meeting.id[:10] == \
+        meeting.date.isoformat() else ""
+    if meeting.body == view.body:
+        return date + suffix
+    return f"{view.site.config.bodies[meeting.body].short} {date}{suffix}"
+
+
+def topic_title(site: Site, anchor: str) -> str:
+    meeting_key, _ = site.topics[anchor][-1]
+    return next(i.title for i in site.meetings[meeting_key].items if i.anchor == anchor)
+
+
+def action_marker(action, view: View) -> Markup:
+    site = view.site
+    state = site.register.states[action.key]
+    closed = site.meetings.get(state.closed_in) if state.closed_in else None
+    where = view.url(f"{closed.body}/{closed.id}/") if closed else None
+    return view.markers.action(action, state, translate(view.language, "Action"),
+                               status_text(state, view), where, owners_text(action, view))
+
+
+def status_text(state, view: View) -> str:
+    if state.status == "open":
+        return translate(view.language, "open")
+    message = "done in %(meeting)s" if state.status == "done" else "dropped in %(meeting)s"
+    closed = view.site.meetings.get(state.closed_in)
+    label = meeting_label(closed, view) if closed else state.closed_in
+    return translate(view.language, message, meeting=label)
+
+
+def owners_text(action, view: View) -> str:
+    names = []
+    for owner in action.owners:
+        if owner.name and owner.org:
+            names.append(f"{owner.name} ({owner.org})")
+        else:
+            names.append(owner.name or owner.org)
+    return ", ".join(names)

@@ -1,0 +1,197 @@
+"""Stage 3: the one place where facts across meetings are computed.
+
+Errors are judged over the full archive, so `check` and both builds agree; everything the
+pages show is derived from what the chosen audience may read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .config import RESERVED_NAMES, Config
+from .model import Meeting, Page
+from .problems import Problem, error
+from .register import Register, build_register
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str                       # meeting | item | action | decision | topic
+    key: str                        # normalised reference target
+    meeting: str | None
+    fragment: str | None            # anchor in the meeting page
+    path: str                       # site path of the page, like "lrt/2023-09-22/"
+
+
+@dataclass(frozen=True)
+class Backlink:
+    meeting: str
+    item: str                       # anchor of the agenda item holding the reference
+
+
+@dataclass(frozen=True)
+class OrganisationRecord:
+    attended: tuple[str, ...]       # meeting keys, oldest first
+    missed: tuple[str, ...]
+    open_actions: tuple[str, ...]
+    closed_actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    audience: str
+    meetings: dict[str, Meeting]            # visible meetings, oldest first
+    by_body: dict[str, tuple[str, ...]]     # body -> meeting keys, oldest first
+    pages: tuple[Page, ...]
+    targets: dict[str, Target]              # every visible reference target
+    hidden: frozenset[str]                  # targets that exist, but not for this audience
+    approved_in: dict[str, str]
+    topics: dict[str, tuple[tuple[str, str], ...]]   # anchor -> (meeting key, anchor), oldest first
+    backlinks: dict[str, tuple[Backlink, ...]]       # meeting key or topic:x -> who refers to it
+    organisations: dict[str, OrganisationRecord]
+    register: Register
+    newest: dt.date | None
+
+    def visible(self, target: str) -> bool:
+        return target in self.targets
+
+
+def link(meetings: list[Meeting], pages: list[Page], config: Config, audience: str
+         ) -> tuple[Site, list[Problem]]:
+    ordered = sorted(meetings, key=lambda m: (m.date, m.id, m.body))
+    all_targets = collect_targets(ordered)
+    problems = check_references(ordered, pages, all_targets)
+    problems += check_approvals(ordered)
+    problems += check_page_paths(pages, config)
+    full_register, register_problems = build_register(ordered, members=True)
+    problems += register_problems
+    shown = [m for m in ordered if audience == "members" or m.audience == "public"]
+    register = full_register if audience == "members" else build_register(shown, members=False)[0]
+    targets = collect_targets(shown, public=audience != "members")
+    site = Site(
+        config=config, audience=audience, meetings={m.key: m for m in shown},
+        by_body=_by_body(shown, config), pages=tuple(sorted(pages, key=lambda p: (p.order, p.name))),
+        targets=targets, hidden=frozenset(all_targets) - frozenset(targets),
+        approved_in={m.approves: m.key for m in shown if m.approves},
+        topics=_topics(shown), backlinks=_backlinks(shown, pages, targets, audience),
+        organisations=_organisations(shown, register, config),
+        register=register, newest=shown[-1].date if shown else None)
+    return site, problems
+
+
+def collect_targets(meetings: list[Meeting], public: bool = False) -> dict[str, Target]:
+    """Every reference target of these meetings; for the public, none inside members blocks."""
+    targets: dict[str, Target] = {}
+    for meeting in meetings:
+        path = f"{meeting.body}/{meeting.id}/"
+        targets[meeting.key] = Target("meeting", meeting.key, meeting.key, None, path)
+        for item in meeting.items:
+            for fragment in (item.anchor, item.number):
+                key = f"{meeting.key}#{fragment}"
+                targets[key] = Target("item", key, meeting.key, item.anchor, path)
+            targets.setdefault(f"topic:{item.anchor}", Target(
+                "topic", f"topic:{item.anchor}", None, None, f"topics/{item.anchor}/"))
+        for entity, kind in [(a, "action") for a in meeting.actions] + \
+                            [(d, "decision") for d in meeting.decisions]:
+            if not (public and entity.members_only):
+                targets[entity.key] = Target(kind, entity.key, meeting.key, entity.number, path)
+    return targets
+
+
+def check_references(meetings: list[Meeting], pages: list[Page], targets) -> list[Problem]:
+    problems = []
+    for source in [*meetings, *pages]:
+        for reference in source.references:
+            if reference.target not in targets:
+                problems.append(error(source.path, reference.line, _unresolved(reference.target,
+                                      reference.written, targets)))
+    return problems
+
+
+def _unresolved(target: str, written: str, targets) -> str:
+    if target.startswith("topic:"):
+        return (f"[[{written}]]: no agenda item anywhere has the anchor "
+                f"`{target[6:]}` — check the spelling of the topic")
+    meeting, _, fragment = target.partition("#")
+    if meeting not in targets:
+        return (f"[[{written}]]: there is no meeting {meeting} — check the date, or write "
+                "body/id for a meeting of another body")
+    return (f"[[{written}]]: meeting {meeting} has no agenda item, action or decision "
+            f"`{fragment}` — use an item number or anchor, or A1/D1 as numbered there")
+
+
+def check_approvals(meetings: list[Meeting]) -> list[Problem]:
+    problems, approved, by_key = [], {}, {m.key: m for m in meetings}
+    for meeting in meetings:
+        if meeting.approves is None:
+            continue
+        target = by_key.get(meeting.approves)
+        line = meeting.approves_line
+        if target is None:
+            problems.append(error(meeting.path, line, f"`approves: {meeting.approves}` names no "
+                                  "meeting — check the date, or write body/id"))
+        elif (target.date, target.id) >= (meeting.date, meeting.id):
+            problems.append(error(meeting.path, line, f"`approves: {meeting.approves}` is not an "
+                                  "earlier meeting — minutes are approved by a later meeting"))
+        elif target.key in approved:
+            problems.append(error(meeting.path, line, f"the minutes of {target.key} were already "
+                                  f"approved in {approved[target.key]} — remove one `approves:`"))
+        else:
+            approved[target.key] = meeting.key
+    return problems
+
+
+def check_page_paths(pages: list[Page], config: Config) -> list[Problem]:
+    taken = set(RESERVED_NAMES) | set(config.bodies)
+    return [error(page.path, 1, f"the page name `{page.name}` collides with the URL /{page.name}/ "
+                  "the site already uses — rename the file") for page in pages
+            if page.name in taken]
+
+
+def _by_body(meetings: list[Meeting], config: Config) -> dict[str, tuple[str, ...]]:
+    by_body = {body: [] for body in config.bodies}
+    for meeting in meetings:
+        by_body[meeting.body].append(meeting.key)
+    return {body: tuple(keys) for body, keys in by_body.items()}
+
+
+def _topics(meetings: list[Meeting]) -> dict[str, tuple[tuple[str, str], ...]]:
+    topics = defaultdict(list)
+    for meeting in meetings:
+        for item in meeting.items:
+            topics[item.anchor].append((meeting.key, item.anchor))
+    return {anchor: tuple(entries) for anchor, entries in sorted(topics.items())}
+
+
+def _backlinks(meetings, pages, targets, audience) -> dict[str, tuple[Backlink, ...]]:
+    """Who refers to a meeting (or topic); only references the audience may read count."""
+    found = defaultdict(set)
+    for meeting in meetings:
+        for reference in meeting.references:
+            target = targets.get(reference.target)
+            if target is None or (reference.members_only and audience != "members"):
+                continue
+            owner = target.meeting or target.key
+            if owner != meeting.key:
+                found[owner].add(Backlink(meeting.key, reference.item))
+    return {key: tuple(sorted(links, key=lambda b: (b.meeting, b.item)))
+            for key, links in found.items()}
+
+
+def _organisations(meetings, register: Register, config: Config) -> dict[str, OrganisationRecord]:
+    attended, missed = defaultdict(list), defaultdict(list)
+    for meeting in meetings:
+        present = {a.org for a in meeting.attendees if a.org}
+        for org in sorted(present):
+            attended[org].append(meeting.key)
+        for org in sorted({a.org for a in meeting.absent if a.org} - present):
+            missed[org].append(meeting.key)
+    open_actions, closed_actions = defaultdict(list), defaultdict(list)
+    for key, state in register.states.items():
+        for org in sorted({o.org for o in register.actions[key].owners if o.org}):
+            (open_actions if state.status == "open" else closed_actions)[org].append(key)
+    return {code: OrganisationRecord(tuple(attended[code]), tuple(missed[code]),
+                                     tuple(open_actions[code]), tuple(closed_actions[code]))
+            for code in config.organisations}

@@ -1,0 +1,132 @@
+"""Stage 2 data: what one minutes file says, as frozen values that refer to each other by key.
+
+HTML fragments hold placeholders (see markup.py) for everything that depends on other
+meetings or on the audience, so a parsed meeting can be cached by the file's content hash.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str | None                # None: name withheld, organisation only
+    org: str | None
+    role: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A `[[target|label]]` in the text; resolved by the link stage."""
+    target: str                     # normalised: body/id, body/id#frag or topic:anchor
+    written: str                    # as the secretary wrote it, for messages and hidden keys
+    label: str | None
+    line: int
+    members_only: bool
+    item: str                       # anchor of the agenda item it stands in ("" before the first)
+
+
+@dataclass(frozen=True)
+class Owner:
+    name: str | None                # a person, or None when an organisation owns the action
+    org: str | None
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str                        # lrt/2023-09-22#A1
+    number: str                     # A1
+    meeting: str
+    item: str                       # agenda item anchor
+    owners: tuple[Owner, ...]
+    owners_written: bool            # owners given in parentheses after the keyword
+    text: str
+    due: dt.date | None
+    members_only: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    key: str
+    number: str                     # D1
+    meeting: str
+    item: str
+    text: str
+    members_only: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class ActionUpdate:
+    """A status line: done, dropped or a progress note on one earlier action."""
+    meeting: str
+    item: str
+    kind: str                       # done | dropped | update
+    targets: tuple[str, ...]        # the action references in the line (exactly one is valid)
+    text: str
+    members_only: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class MembersBlock:
+    ground: str | None              # e.g. 5.1.2e: shown to the public with the withheld marker
+    html: str
+    line: int
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    number: str
+    anchor: str
+    title: str
+    html: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Meeting:
+    key: str
+    body: str
+    id: str
+    path: Path
+    date: dt.date
+    time: str | None
+    location: str | None
+    title: str | None
+    status: str                     # draft | final
+    audience: str                   # public | members
+    attendees: tuple[Attendee, ...]
+    absent: tuple[Attendee, ...]
+    approves: str | None            # key of the meeting whose minutes this one approved
+    approves_line: int
+    intro_html: str
+    items: tuple[AgendaItem, ...]
+    actions: tuple[Action, ...]
+    decisions: tuple[Decision, ...]
+    updates: tuple[ActionUpdate, ...]
+    references: tuple[Reference, ...]
+    blocks: tuple[MembersBlock, ...]
+    footnotes_html: str
+    line_of: dict                   # front-matter key -> line, for messages from later stages
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date, self.id)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A free page under content/pages/ (about, contact)."""
+    key: str
+    name: str
+    path: Path
+    title: str
+    order: int
+    html: str
+    references: tuple[Reference, ...]
+    blocks: tuple[MembersBlock, ...]

@@ -1,0 +1,87 @@
+"""The build, top to bottom: load -> model -> link -> render -> write."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import parse_all
+from .config import Config, load_config
+from .link import link
+from .load import read_sources, static_assets
+from .model import Meeting, Page
+from .problems import BuildFailed, Problem, errors_of
+from .render import environment, render_site
+from .write import UnsafePath, write_site
+
+
+@dataclass
+class Result:
+    problems: list[Problem] = field(default_factory=list)   # warnings that did not stop it
+    pages: int = 0
+    written: int = 0
+
+
+def default_output(config_path: Path, audience: str) -> Path:
+    return config_path.parent / ("output" if audience == "public" else "output-members")
+
+
+def build(config_path: Path, output: Path | None = None, audience: str = "public",
+          strict: bool = False, cache: bool = True) -> Result:
+    """Build the site; raises BuildFailed with every problem and leaves the output untouched."""
+    config = configure(config_path)
+    cache_dir = config.root / ".cache" if cache else None
+    meetings, pages, problems = model(config, cache_dir, strict)
+    site, link_problems = link(meetings, pages, config, audience)
+    _stop_on(problems + link_problems, strict)
+    files, render_problems = render_site(site, environment(config.root / "templates"))
+    assets, asset_problems = static_assets(config, files)
+    _stop_on(render_problems + asset_problems, strict)
+    output = (output or default_output(config_path, audience)).resolve()
+    try:
+        written = write_site(files, assets, output, _manifest_path(cache_dir, output))
+    except UnsafePath as exc:
+        raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
+                                   f"folder: {exc} — rename the file or anchor")]) from None
+    return Result(problems + link_problems, len(files) + len(assets), written)
+
+
+def check(config_path: Path, strict: bool = False) -> Result:
+    """Everything a build validates, for both audiences, without writing anything."""
+    config = configure(config_path)
+    meetings, pages, problems = model(config, config.root / ".cache", strict)
+    site, link_problems = link(meetings, pages, config, "members")
+    _stop_on(problems + link_problems, strict)
+    files, render_problems = render_site(site, environment(config.root / "templates"))
+    _stop_on(render_problems + static_assets(config, files)[1], strict)
+    return Result(problems + link_problems, len(files))
+
+
+def configure(config_path: Path) -> Config:
+    config, problems = load_config(config_path)
+    if config is None:
+        raise BuildFailed(problems)
+    return config
+
+
+def model(config: Config, cache_dir: Path | None, strict: bool
+          ) -> tuple[list[Meeting], list[Page], list[Problem]]:
+    sources, problems = read_sources(config)
+    parsed, parse_problems = parse_all(sources, config, cache_dir)
+    problems += parse_problems
+    meetings = [p for p in parsed if isinstance(p, Meeting)]
+    pages = [p for p in parsed if isinstance(p, Page)]
+    _stop_on(problems, strict)
+    return meetings, pages, problems
+
+
+def _stop_on(problems: list[Problem], strict: bool) -> None:
+    if errors_of(problems, strict):
+        raise BuildFailed(problems)
+
+
+def _manifest_path(cache_dir: Path | None, output: Path) -> Path | None:
+    if cache_dir is None:
+        return None
+    name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
+    return cache_dir / f"manifest-{name}.json"

@@ -1,0 +1,47 @@
+"""Problems found in the input: every one carries a path, a line and the fix."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def format(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{display_path(self.path)}:{self.line}: {kind}{self.message}"
+
+
+class BuildFailed(Exception):
+    """Raised by the pipeline when the input has errors; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = sorted(problems)
+
+
+def display_path(path: str) -> str:
+    """Paths relative to the working directory when inside it, so editors can jump to them."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def errors_of(problems: list[Problem], strict: bool) -> list[Problem]:
+    """The problems that stop a build: all errors, and warnings too under --strict."""
+    return [p for p in problems if strict or not p.warning]
+
+
+def error(path: Path | str, line: int, message: str) -> Problem:
+    return Problem(str(path), line, message)
+
+
+def warning(path: Path | str, line: int, message: str) -> Problem:
+    return Problem(str(path), line, message, warning=True)

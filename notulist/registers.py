@@ -1,0 +1,101 @@
+"""Pages that list across meetings: outstanding and closed actions, decisions, organisations."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from .fragments import View, meeting_label, owners_text, status_text
+
+
+def action_row(pages, key: str, view: View) -> dict:
+    """One action as the register pages show it, with links to where it was raised and closed."""
+    site = pages.site
+    action, state = site.register.actions[key], site.register.states[key]
+    meeting = site.meetings[action.meeting]
+    notes = [u for u in state.updates if u.kind == "update"]
+    return {
+        "action": action, "state": state, "owners": owners_text(action, view),
+        "status": status_text(state, view), "meeting": meeting_label(meeting, view),
+        "path": f"{meeting.body}/{meeting.id}/#{action.number}",
+        "closed": _closed_link(state.closed_in, view),
+        "last_note": notes[-1] if notes else None,
+        "last_note_meeting": meeting_label(site.meetings[notes[-1].meeting], view)
+        if notes else None,
+    }
+
+
+def _closed_link(key: str | None, view: View) -> dict | None:
+    meeting = view.site.meetings.get(key) if key else None
+    if meeting is None:
+        return None
+    return {"label": meeting_label(meeting, view), "path": f"{meeting.body}/{meeting.id}/"}
+
+
+def owner_groups(rows: list[dict], config) -> list[tuple[str | None, list[dict]]]:
+    """Rows grouped by owner organisation (an action of two organisations is in both)."""
+    groups = defaultdict(list)
+    for row in rows:
+        orgs = sorted({o.org for o in row["action"].owners if o.org}) or [None]
+        for org in orgs:
+            groups[org].append(row)
+    return sorted(groups.items(), key=lambda group: (group[0] is None, (group[0] or "").lower()))
+
+
+def action_pages(pages) -> dict[str, bytes]:
+    site, language = pages.site, pages.config.language
+    view = pages.view("actions/", language, None)
+    outstanding = [action_row(pages, key, view) for key in site.register.outstanding()]
+    outstanding.sort(key=lambda r: (not r["state"].overdue, r["action"].due is None,
+                                    r["action"].due or dt.date.min,
+                                    site.meetings[r["action"].meeting].sort_key))
+    closed_view = pages.view("actions/closed/", language, None)
+    closed = [action_row(pages, key, closed_view) for key in site.register.closed()]
+    closed.sort(key=lambda r: site.meetings[r["action"].meeting].sort_key, reverse=True)
+    return {
+        "actions/index.html": pages.page(
+            "actions.html", "actions/", groups=owner_groups(outstanding, pages.config),
+            overdue=sum(1 for r in outstanding if r["state"].overdue), count=len(outstanding),
+            newest=site.newest),
+        "actions/closed/index.html": pages.page("actions_closed.html", "actions/closed/",
+                                                rows=closed),
+    }
+
+
+def decision_page(pages) -> dict[str, bytes]:
+    site = pages.site
+    view = pages.view("decisions/", pages.config.language, None)
+    by_body = []
+    for body_key, body in pages.config.bodies.items():
+        rows = []
+        for meeting_key in reversed(site.by_body[body_key]):
+            meeting = site.meetings[meeting_key]
+            for decision in meeting.decisions:
+                if decision.key in site.register.decisions:
+                    rows.append({"decision": decision, "meeting": meeting_label(meeting, view),
+                                 "path": f"{meeting.body}/{meeting.id}/#{decision.number}"})
+        by_body.append((body, rows))
+    return {"decisions/index.html": pages.page("decisions.html", "decisions/", bodies=by_body)}
+
+
+def organisation_pages(pages) -> dict[str, bytes]:
+    site, config = pages.site, pages.config
+    listing = [(org, site.organisations[code]) for code, org in config.organisations.items()]
+    files = {"organisations/index.html": pages.page("organisations.html", "organisations/",
+                                                    organisations=listing)}
+    for organisation, record in listing:
+        path = f"organisations/{organisation.slug}/"
+        view = pages.view(path, config.language, None)
+        attendance = []
+        for body_key, body in config.bodies.items():
+            attended = [pages.summary(k, body.language) for k in record.attended
+                        if site.meetings[k].body == body_key]
+            missed = [pages.summary(k, body.language) for k in record.missed
+                      if site.meetings[k].body == body_key]
+            if attended or missed:
+                attendance.append({"body": body, "attended": attended, "missed": missed,
+                                   "held": len(site.by_body[body_key])})
+        files[f"{path}index.html"] = pages.page(
+            "organisation.html", path, organisation=organisation, attendance=attendance,
+            open_actions=[action_row(pages, k, view) for k in record.open_actions],
+            closed_actions=[action_row(pages, k, view) for k in record.closed_actions])
+    return files

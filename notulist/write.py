@@ -1,0 +1,104 @@
+"""Stage 5: the only code that touches the output folder.
+
+The new site is written into a temporary sibling folder and swapped in, so a failed build
+leaves the previous output untouched and readers never see half a site. Files whose bytes
+did not change are hard-linked from the previous output instead of written again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+MANIFEST = "manifest-{audience}.json"
+
+
+class UnsafePath(ValueError):
+    """An output path that would land outside the output folder."""
+
+
+def safe_path(path: str) -> PurePosixPath:
+    pure = PurePosixPath(path)
+    if (not path or pure.is_absolute() or "\\" in path or "\x00" in path
+            or any(part in ("", ".", "..") for part in path.split("/"))):
+        raise UnsafePath(path)
+    return pure
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def write_site(files: dict[str, bytes], assets: dict[str, Path], output: Path,
+               manifest_path: Path | None) -> int:
+    """Replace `output` with exactly these files; returns how many files were (re)written."""
+    for path in [*files, *assets]:
+        safe_path(path)
+    contents = dict(files)
+    for path, source in assets.items():
+        contents[path] = source.read_bytes()
+    manifest = {path: digest(data) for path, data in sorted(contents.items())}
+    previous = _read_manifest(manifest_path)
+    if previous == manifest and _intact(output, manifest):
+        return 0
+    output = output.resolve()
+    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    written = 0
+    try:
+        for path in sorted(contents):
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            old = output / path
+            if previous.get(path) == manifest[path] and _same_size(old, len(contents[path])):
+                os.link(old, target)
+            else:
+                target.write_bytes(contents[path])
+                written += 1
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _write_manifest(manifest_path, manifest)
+    return written
+
+
+def _same_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size and not path.is_symlink()
+    except OSError:
+        return False
+
+
+def _intact(output: Path, manifest: dict[str, str]) -> bool:
+    return all(_exists(output / path) for path in manifest)
+
+
+def _exists(path: Path) -> bool:
+    return os.path.isfile(path)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    if output.exists():
+        os.rename(output, retired)
+    os.rename(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _read_manifest(path: Path | None) -> dict[str, str]:
+    try:
+        return json.loads(path.read_text()) if path else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(path: Path | None, manifest: dict[str, str]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(manifest, sort_keys=True))
+    except OSError:
+        pass                        # no manifest only means the next build writes every file
