@@ -221,6 +221,8 @@ def normalise_target(written: str, body: str | None) -> str | None:
 def entry_text(entry: Entry) -> str:
     """The plain text of a keyword line, references written as their label or target."""
     text = " ".join(part for part in entry.lines if part)
+    if entry.kind in ("done", "dropped", "update"):     # the leading action reference is not text
+        text = re.sub(r"^\[\[[^\]]*\]\]\s*[:,—–-]?\s*", "", text)
     text = REFERENCE.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
     return re.sub(r"\s+", " ", text).strip()
 
