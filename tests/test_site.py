@@ -1,0 +1,133 @@
+"""End to end: the fixture site against its golden tree, determinism, atomic output."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag
+
+import pytest
+
+from notulist import BuildFailed, build
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixture_site"
+GOLDEN = HERE / "golden"
+REPO = HERE.parent
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURE, tmp_path / "site", ignore=shutil.ignore_patterns(".cache", "output*"))
+    return tmp_path / "site" / "config.toml"
+
+
+def test_fixture_site_matches_golden_tree(tmp_path, request):
+    config = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    build(config, out, cache=False)
+    built = tree(out)
+    if request.config.getoption("--regen-golden"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    golden = tree(GOLDEN)
+    assert sorted(built) == sorted(golden)
+    for path in golden:
+        assert built[path] == golden[path], f"{path} differs from tests/golden/{path}"
+
+
+def test_two_builds_are_byte_identical_whatever_the_cwd_and_hash_seed(tmp_path):
+    first, second = copy_fixture(tmp_path / "a"), copy_fixture(tmp_path / "b")
+    for seed, config, cwd in (("1", first, tmp_path), ("2", second, REPO)):
+        env = dict(os.environ, PYTHONHASHSEED=seed, TZ="Pacific/Auckland" if seed == "1" else "UTC")
+        subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--config", str(config)],
+                       cwd=cwd, env=env, check=True, capture_output=True)
+    assert tree(first.parent / "output") == tree(second.parent / "output")
+
+
+def test_cached_rebuild_gives_the_same_bytes_as_a_clean_build(tmp_path):
+    config = copy_fixture(tmp_path)
+    build(config, tmp_path / "clean", cache=False)
+    build(config, tmp_path / "warm")                     # fills .cache/
+    build(config, tmp_path / "warm2")                    # reads .cache/
+    assert tree(tmp_path / "clean") == tree(tmp_path / "warm2")
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path):
+    config = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    build(config, out)
+    before = tree(out)
+    meeting = config.parent / "content/lrt/2023-09-22.md"
+    meeting.write_text(meeting.read_text().replace("[[2023-07-10]]", "[[2023-07-11]]"))
+    with pytest.raises(BuildFailed) as failed:
+        build(config, out)
+    assert [p.line for p in failed.value.problems if not p.warning] == [14]
+    assert tree(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_deleted_meeting_disappears_from_every_page(tmp_path):
+    config = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    build(config, out)
+    assert (out / "board/2023-08-01/index.html").exists()
+    (config.parent / "content/lrt/2023-09-22.md").unlink()   # the only page referring to it
+    (config.parent / "content/board/2023-08-01.md").unlink()
+    build(config, out)
+    assert not (out / "board/2023-08-01").exists()
+    for path, data in tree(out).items():
+        assert b"board/2023-08-01" not in data, path
+
+
+def test_site_template_overrides_builtin_by_name(tmp_path):
+    config = copy_fixture(tmp_path)
+    build(config, tmp_path / "out", cache=False)
+    assert b"fixture-override" in (tmp_path / "out/lrt/index.html").read_bytes()
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name) and tag in ("a", "link", "script", "img"):
+                self.links.append(attrs[name])
+
+
+def test_every_internal_link_and_anchor_resolves(tmp_path):
+    """Relative links only, ending in index.html so the site works from the file system."""
+    for audience in ("public", "members"):
+        out = tmp_path / audience
+        build(copy_fixture(tmp_path / f"site-{audience}"), out, audience=audience, cache=False)
+        pages = {}
+        for path in out.rglob("*.html"):
+            parser = Links()
+            parser.feed(path.read_text())
+            pages[path] = parser
+        broken = []
+        for path, parser in pages.items():
+            for link in parser.links:
+                if re.match(r"^[a-z]+:", link) or path.name == "404.html":
+                    continue
+                assert not link.startswith("/"), f"{path}: absolute link {link}"
+                target, fragment = urldefrag(link)
+                file = (path.parent / unquote(target)).resolve() if target else path
+                if not file.is_file():
+                    broken.append(f"{path.relative_to(out)} -> {link}")
+                elif fragment and fragment not in pages[file].ids:
+                    broken.append(f"{path.relative_to(out)} -> {link} (no such anchor)")
+        assert broken == []
