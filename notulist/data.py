@@ -20,8 +20,10 @@ def data_files(site: Site) -> dict[str, bytes]:
     }
 
 
-def _json(value) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+def _json(records: list[dict]) -> bytes:
+    """One record a line: readable, diffable, and written by the C encoder (indent is not)."""
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records)
+    return f"[\n{lines}\n]\n".encode() if records else b"[]\n"
 
 
 def _id_order(key: str) -> tuple:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .i18n import format_date, translate
 from .link import Site
@@ -13,12 +13,11 @@ from .model import Meeting, Page
 
 @dataclass(frozen=True)
 class View:
-    """Where a fragment is shown: the page's own path, its language and the marker macros."""
+    """Where a fragment is shown: the page's own path, its language, its body."""
     site: Site
     path: str                       # site path of the page, like "lrt/2023-09-22/"
     language: str
     body: str | None                # the body of the page, for short reference labels
-    markers: object                 # the macros of templates/markers.html
 
     def url(self, target: str) -> str:
         return relative_url(self.path, target)
@@ -43,33 +42,44 @@ def resolve(html: str, source: Meeting | Page, view: View) -> Markup:
 
 
 def _fill(kind: str, index: int, source, view: View) -> str:
-    site, markers = view.site, view.markers
+    """The HTML for one placeholder. Built here, not in a template: there are thousands."""
+    language = view.language
     if kind == "R":
-        return str(reference(source.references[index].target, source.references[index].label,
-                             view))
+        found = source.references[index]
+        return reference(found.target, found.label, view)
     if kind == "M":
         block = source.blocks[index]
-        if site.audience == "members":
-            return str(markers.members_block(block, resolve(block.html, source, view)))
-        return str(markers.withheld(block))
+        ground = f" ({escape(translate(language, 'ground'))}: {escape(block.ground)})" \
+            if block.ground else ""
+        if view.site.audience == "members":
+            return (f'<div class="members-only"><p class="members-label">'
+                    f'{escape(translate(language, "Members only"))}{ground}</p>\n'
+                    f'{resolve(block.html, source, view)}</div>')
+        return (f'<p class="withheld" role="note">'
+                f'{escape(translate(language, "Passage withheld"))}{ground}</p>')
     if kind == "A":
-        return str(action_marker(source.actions[index], view))
+        return action_marker(source.actions[index], view)
     if kind == "D":
         decision = source.decisions[index]
-        return str(markers.decision(decision, translate(view.language, "Decision")))
+        return (f'<span class="mark mark-decision" id="{decision.number}"><span class='
+                f'"mark-label">{escape(translate(language, "Decision"))} {decision.number}'
+                f'</span></span>')
     update = source.updates[index]
-    return str(markers.update(update, translate(view.language, UPDATE_LABELS[update.kind])))
+    label = escape(translate(language, UPDATE_LABELS[update.kind]))
+    return (f'<span class="mark mark-update update-{update.kind}"><span class="mark-label">'
+            f'{label}</span></span>')
 
 
 UPDATE_LABELS = {"done": "Done", "dropped": "Dropped", "update": "Update"}
 
 
-def reference(target: str, label: str | None, view: View) -> Markup:
+def reference(target: str, label: str | None, view: View) -> str:
     found = view.site.targets.get(target)
     if found is None:                # exists only for members: the key, no text, no link
-        return view.markers.hidden_reference(target)
+        return f'<span class="ref ref-withheld">{escape(target)}</span>'
     href = view.url(found.path + (f"#{found.fragment}" if found.fragment else ""))
-    return view.markers.reference(href, label or target_label(target, view), found.kind)
+    text = escape(label or target_label(target, view))
+    return f'<a class="ref ref-{found.kind}" href="{escape(href)}">{text}</a>'
 
 
 def target_label(target: str, view: View) -> str:
@@ -105,13 +115,18 @@ def topic_title(site: Site, anchor: str) -> str:
     return next(i.title for i in site.meetings[meeting_key].items if i.anchor == anchor)
 
 
-def action_marker(action, view: View) -> Markup:
+def action_marker(action, view: View) -> str:
     site = view.site
     state = site.register.states[action.key]
+    status = escape(status_text(state, view))
     closed = site.meetings.get(state.closed_in) if state.closed_in else None
-    where = view.url(f"{closed.body}/{closed.id}/") if closed else None
-    return view.markers.action(action, state, translate(view.language, "Action"),
-                               status_text(state, view), where, owners_text(action, view))
+    if closed:
+        status = f'<a href="{escape(view.url(f"{closed.body}/{closed.id}/"))}">{status}</a>'
+    owners = f' <span class="owners">{escape(owners_text(action))}:</span>' \
+        if action.owners_written else ""
+    return (f'<span class="mark mark-action status-{state.status}" id="{action.number}">'
+            f'<span class="mark-label">{escape(translate(view.language, "Action"))} '
+            f'{action.number}</span> <span class="mark-status">{status}</span></span>{owners}')
 
 
 def status_text(state, view: View) -> str:
@@ -123,7 +138,7 @@ def status_text(state, view: View) -> str:
     return translate(view.language, message, meeting=label)
 
 
-def owners_text(action, view: View) -> str:
+def owners_text(action) -> str:
     names = []
     for owner in action.owners:
         if owner.name and owner.org:

@@ -6,18 +6,20 @@ from .model import Attendee, Meeting
 
 
 def meeting_context(pages, meeting: Meeting, view: View) -> dict:
+    """Plain values only: the page's digest is taken over them."""
     site = pages.site
     keys = site.by_body[meeting.body]
     position = keys.index(meeting.key)
     neighbour = lambda i: pages.summary(keys[i], view.language) if 0 <= i < len(keys) else None
     visible = lambda entity: site.audience == "members" or not entity.members_only
     return {
-        "meeting": meeting,
+        "meeting": {"key": meeting.key, "date": meeting.date, "time": meeting.time,
+                    "location": meeting.location, "status": meeting.status},
         "body": site.config.bodies[meeting.body],
         "title": pages.meeting_title(meeting, view.language),
         "intro": resolve(meeting.intro_html, meeting, view),
-        "items": [{"item": item, "html": resolve(item.html, meeting, view)}
-                  for item in meeting.items],
+        "items": [{"number": item.number, "anchor": item.anchor, "title": item.title,
+                   "html": resolve(item.html, meeting, view)} for item in meeting.items],
         "footnotes": resolve(meeting.footnotes_html, meeting, view),
         "attendees": group_by_organisation(meeting.attendees, site.config),
         "absent": group_by_organisation(meeting.absent, site.config),
@@ -28,7 +30,7 @@ def meeting_context(pages, meeting: Meeting, view: View) -> dict:
         "backlinks": pages.backlinks(meeting.key, view),
         "actions": [{"action": a, "state": site.register.states[a.key],
                      "status": status_text(site.register.states[a.key], view),
-                     "owners": owners_text(a, view)}
+                     "owners": owners_text(a)}
                     for a in meeting.actions if visible(a)],
         "decisions": [d for d in meeting.decisions if visible(d)],
     }

@@ -11,8 +11,9 @@ from .link import link
 from .load import read_sources, static_assets
 from .model import Meeting, Page
 from .problems import BuildFailed, Problem, errors_of
-from .render import environment, render_site
-from .write import UnsafePath, write_site
+from .pages import plan_site
+from .render import environment, render_pages, shared_digest
+from .write import UnsafePath, reusable, write_site
 
 
 @dataclass
@@ -34,16 +35,23 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     meetings, pages, problems = model(config, cache_dir, strict)
     site, link_problems = link(meetings, pages, config, audience)
     _stop_on(problems + link_problems, strict)
-    files, render_problems = render_site(site, environment(config.root / "templates"))
-    assets, asset_problems = static_assets(config, files)
-    _stop_on(render_problems + asset_problems, strict)
+    plans, files = plan_site(site)
+    salt = shared_digest(site, config.root / "templates")
+    digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
     output = (output or default_output(config_path, audience)).resolve()
+    manifest = _manifest_path(cache_dir, output)
+    reused = reusable(output, manifest, digests)
+    rendered, render_problems = render_pages(
+        {path: plan for path, plan in plans.items() if path not in reused}, site,
+        environment(config.root / "templates"))
+    assets, asset_problems = static_assets(config, {**plans, **files})
+    _stop_on(render_problems + asset_problems, strict)
     try:
-        written = write_site(files, assets, output, _manifest_path(cache_dir, output))
+        written = write_site({**rendered, **files}, digests, reused, assets, output, manifest)
     except UnsafePath as exc:
         raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
                                    f"folder: {exc} — rename the file or anchor")]) from None
-    return Result(problems + link_problems, len(files) + len(assets), written)
+    return Result(problems + link_problems, len(plans) + len(files) + len(assets), written)
 
 
 def check(config_path: Path, strict: bool = False) -> Result:
@@ -52,9 +60,10 @@ def check(config_path: Path, strict: bool = False) -> Result:
     meetings, pages, problems = model(config, config.root / ".cache", strict)
     site, link_problems = link(meetings, pages, config, "members")
     _stop_on(problems + link_problems, strict)
-    files, render_problems = render_site(site, environment(config.root / "templates"))
-    _stop_on(render_problems + static_assets(config, files)[1], strict)
-    return Result(problems + link_problems, len(files))
+    plans, files = plan_site(site)
+    _, render_problems = render_pages(plans, site, environment(config.root / "templates"))
+    _stop_on(render_problems + static_assets(config, {**plans, **files})[1], strict)
+    return Result(problems + link_problems, len(plans) + len(files))
 
 
 def configure(config_path: Path) -> Config:

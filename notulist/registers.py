@@ -14,9 +14,10 @@ def action_row(pages, key: str, view: View) -> dict:
     meeting = site.meetings[action.meeting]
     notes = [u for u in state.updates if u.kind == "update"]
     return {
-        "action": action, "state": state, "owners": owners_text(action, view),
+        "action": action, "state": state, "owners": owners_text(action),
         "status": status_text(state, view), "meeting": meeting_label(meeting, view),
         "path": f"{meeting.body}/{meeting.id}/#{action.number}",
+        "due": action.due,
         "closed": _closed_link(state.closed_in, view),
         "last_note": notes[-1] if notes else None,
         "last_note_meeting": meeting_label(site.meetings[notes[-1].meeting], view)
@@ -41,7 +42,7 @@ def owner_groups(rows: list[dict], config) -> list[tuple[str | None, list[dict]]
     return sorted(groups.items(), key=lambda group: (group[0] is None, (group[0] or "").lower()))
 
 
-def action_pages(pages) -> dict[str, bytes]:
+def action_pages(pages) -> dict:
     site, language = pages.site, pages.config.language
     view = pages.view("actions/", language, None)
     outstanding = [action_row(pages, key, view) for key in site.register.outstanding()]
@@ -52,16 +53,15 @@ def action_pages(pages) -> dict[str, bytes]:
     closed = [action_row(pages, key, closed_view) for key in site.register.closed()]
     closed.sort(key=lambda r: site.meetings[r["action"].meeting].sort_key, reverse=True)
     return {
-        "actions/index.html": pages.page(
-            "actions.html", "actions/", groups=owner_groups(outstanding, pages.config),
+        "actions/index.html": pages.plan(
+            "actions.html", groups=owner_groups(outstanding, pages.config),
             overdue=sum(1 for r in outstanding if r["state"].overdue), count=len(outstanding),
             newest=site.newest),
-        "actions/closed/index.html": pages.page("actions_closed.html", "actions/closed/",
-                                                rows=closed),
+        "actions/closed/index.html": pages.plan("actions_closed.html", rows=closed),
     }
 
 
-def decision_page(pages) -> dict[str, bytes]:
+def decision_page(pages) -> dict:
     site = pages.site
     view = pages.view("decisions/", pages.config.language, None)
     by_body = []
@@ -74,14 +74,15 @@ def decision_page(pages) -> dict[str, bytes]:
                     rows.append({"decision": decision, "meeting": meeting_label(meeting, view),
                                  "path": f"{meeting.body}/{meeting.id}/#{decision.number}"})
         by_body.append((body, rows))
-    return {"decisions/index.html": pages.page("decisions.html", "decisions/", bodies=by_body)}
+    return {"decisions/index.html": pages.plan("decisions.html", bodies=by_body)}
 
 
-def organisation_pages(pages) -> dict[str, bytes]:
+def organisation_pages(pages) -> dict:
     site, config = pages.site, pages.config
     listing = [(org, site.organisations[code]) for code, org in config.organisations.items()]
-    files = {"organisations/index.html": pages.page("organisations.html", "organisations/",
-                                                    organisations=listing)}
+    files = {"organisations/index.html": pages.plan(
+        "organisations.html", organisations=[(o, len(r.attended), len(r.open_actions))
+                                             for o, r in listing])}
     for organisation, record in listing:
         path = f"organisations/{organisation.slug}/"
         view = pages.view(path, config.language, None)
@@ -94,8 +95,8 @@ def organisation_pages(pages) -> dict[str, bytes]:
             if attended or missed:
                 attendance.append({"body": body, "attended": attended, "missed": missed,
                                    "held": len(site.by_body[body_key])})
-        files[f"{path}index.html"] = pages.page(
-            "organisation.html", path, organisation=organisation, attendance=attendance,
+        files[f"{path}index.html"] = pages.plan(
+            "organisation.html", organisation=organisation, attendance=attendance,
             open_actions=[action_row(pages, k, view) for k in record.open_actions],
             closed_actions=[action_row(pages, k, view) for k in record.closed_actions])
     return files

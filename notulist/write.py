@@ -31,29 +31,42 @@ def digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def write_site(files: dict[str, bytes], assets: dict[str, Path], output: Path,
-               manifest_path: Path | None) -> int:
-    """Replace `output` with exactly these files; returns how many files were (re)written."""
-    for path in [*files, *assets]:
+def reusable(output: Path, manifest_path: Path | None, digests: dict[str, str]) -> set[str]:
+    """Pages whose digest equals the one their file in the current output was made from."""
+    previous = _read_manifest(manifest_path)
+    output = output.resolve()
+    return {path for path, page_digest in digests.items()
+            if previous.get(path) == page_digest and _exists(output / path)}
+
+
+def write_site(files: dict[str, bytes], page_digests: dict[str, str], reused: set[str],
+               assets: dict[str, Path], output: Path, manifest_path: Path | None) -> int:
+    """Make `output` hold exactly these files; returns how many were (re)written.
+
+    `reused` pages are not in `files`: their bytes are those of the current output file.
+    """
+    for path in [*files, *reused, *assets]:
         safe_path(path)
     contents = dict(files)
     for path, source in assets.items():
         contents[path] = source.read_bytes()
-    manifest = {path: digest(data) for path, data in sorted(contents.items())}
+    manifest = {path: page_digests.get(path) or digest(data) for path, data in contents.items()}
+    manifest.update({path: page_digests[path] for path in reused})
+    manifest = dict(sorted(manifest.items()))
+    output = output.resolve()
     previous = _read_manifest(manifest_path)
     if previous == manifest and _intact(output, manifest):
         return 0
-    output = output.resolve()
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     written = 0
     try:
-        for path in sorted(contents):
+        for path in manifest:
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            old = output / path
-            if previous.get(path) == manifest[path] and _same_size(old, len(contents[path])):
-                os.link(old, target)
+            if path in reused or (previous.get(path) == manifest[path]
+                                  and _same_size(output / path, len(contents[path]))):
+                os.link(output / path, target)
             else:
                 target.write_bytes(contents[path])
                 written += 1

@@ -1,0 +1,150 @@
+"""Plans for every page: which template, in which language, with which plain values.
+
+A plan's digest names exactly what the page shows, so a page whose digest did not change
+since the last build need not be rendered again (write.py links the previous file).
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .fragments import View, meeting_label, resolve, topic_title
+from .i18n import format_date
+from .link import Site
+from .meeting_page import meeting_context
+from .model import Meeting
+from .registers import action_pages, decision_page, organisation_pages
+from .data import data_files
+from .feeds import feed_files
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    template: str
+    language: str
+    context: dict
+
+    def digest(self, path: str, salt: str) -> str:
+        data = pickle.dumps((salt, path, self.template, self.language, self.context), 5)
+        return "page:" + hashlib.sha1(data).hexdigest()
+
+
+class Planner:
+    """Helpers shared by the page plans of one site."""
+
+    def __init__(self, site: Site):
+        self.site, self.config = site, site.config
+
+    def plan(self, template: str, language: str | None = None, **context) -> PagePlan:
+        return PagePlan(template, language or self.config.language, context)
+
+    def view(self, path: str, language: str, body: str | None) -> View:
+        return View(self.site, path, language, body)
+
+    def meeting_title(self, meeting: Meeting, language: str | None = None) -> str:
+        if meeting.title:
+            return meeting.title
+        body = self.config.bodies[meeting.body]
+        return f"{body.name}, {format_date(meeting.date, language or body.language)}"
+
+    def summary(self, key: str, language: str) -> dict:
+        """A meeting as lists show it: plain values only."""
+        meeting = self.site.meetings[key]
+        return {"key": key, "title": self.meeting_title(meeting, language),
+                "path": f"{meeting.body}/{meeting.id}/", "date": meeting.date,
+                "status": meeting.status, "location": meeting.location,
+                "short": self.config.bodies[meeting.body].short}
+
+    def backlinks(self, key: str, view: View) -> list[dict]:
+        links = []
+        for link in self.site.backlinks.get(key, ()):
+            meeting = self.site.meetings[link.meeting]
+            item = next((i for i in meeting.items if i.anchor == link.item), None)
+            links.append({"label": meeting_label(meeting, view),
+                          "item": f"{item.number}. {item.title}" if item else None,
+                          "path": f"{meeting.body}/{meeting.id}/"
+                                  + (f"#{item.anchor}" if item else "")})
+        return links
+
+
+def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:
+    """Every page as a plan, and the files cheaper to make than to plan (data, feeds)."""
+    planner = Planner(site)
+    return plan_pages(planner), {**data_files(site), **feed_files(site, planner.meeting_title)}
+
+
+def plan_pages(planner: Planner) -> dict[str, PagePlan]:
+    plans: dict[str, PagePlan] = {}
+    for part in (_home, _bodies, _meetings, _topics, organisation_pages, action_pages,
+                 decision_page, _free_pages, _not_found):
+        plans.update(part(planner))
+    return plans
+
+
+def _home(planner: Planner) -> dict[str, PagePlan]:
+    site, language = planner.site, planner.config.language
+    latest = sorted(site.meetings, key=lambda k: site.meetings[k].sort_key)[-10:]
+    return {"index.html": planner.plan(
+        "home.html", latest=[planner.summary(k, language) for k in reversed(latest)],
+        counts={body: len(keys) for body, keys in site.by_body.items()},
+        topics=len(site.topics), outstanding=len(site.register.outstanding()))}
+
+
+def _bodies(planner: Planner) -> dict[str, PagePlan]:
+    plans = {}
+    for key, body in planner.config.bodies.items():
+        years = defaultdict(list)
+        for meeting_key in reversed(planner.site.by_body[key]):
+            summary = planner.summary(meeting_key, body.language)
+            years[summary["date"].year].append(summary)
+        plans[f"{key}/index.html"] = planner.plan("body.html", body.language, body=body,
+                                                  years=list(years.items()))
+    return plans
+
+
+def _meetings(planner: Planner) -> dict[str, PagePlan]:
+    plans = {}
+    for meeting in planner.site.meetings.values():
+        language = planner.config.bodies[meeting.body].language
+        path = f"{meeting.body}/{meeting.id}/"
+        view = planner.view(path, language, meeting.body)
+        plans[f"{path}index.html"] = planner.plan("meeting.html", language,
+                                                  **meeting_context(planner, meeting, view))
+    return plans
+
+
+def _topics(planner: Planner) -> dict[str, PagePlan]:
+    site, language = planner.site, planner.config.language
+    topics = [(anchor, topic_title(site, anchor), len(entries))
+              for anchor, entries in site.topics.items()]
+    plans = {"topics/index.html": planner.plan("topics.html", topics=topics)}
+    for anchor, title, _ in topics:
+        path = f"topics/{anchor}/"
+        view = planner.view(path, language, None)
+        history = []
+        for key, _ in site.topics[anchor]:
+            meeting = site.meetings[key]
+            item = next(i for i in meeting.items if i.anchor == anchor)
+            history.append({"label": meeting_label(meeting, view), "number": item.number,
+                            "title": item.title, "path": f"{meeting.body}/{meeting.id}/"})
+        plans[f"{path}index.html"] = planner.plan(
+            "topic.html", anchor=anchor, title=title, history=history,
+            backlinks=planner.backlinks(f"topic:{anchor}", view))
+    return plans
+
+
+def _free_pages(planner: Planner) -> dict[str, PagePlan]:
+    plans = {}
+    for page in planner.site.pages:
+        path = f"{page.name}/"
+        view = planner.view(path, planner.config.language, None)
+        plans[f"{path}index.html"] = planner.plan("page.html", title=page.title,
+                                                  content=resolve(page.html, page, view))
+    return plans
+
+
+def _not_found(planner: Planner) -> dict[str, PagePlan]:
+    # Served at any depth, so its links start from base_url's path, not relative.
+    return {"404.html": planner.plan("404.html", absolute=True)}
