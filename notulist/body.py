@@ -60,6 +60,7 @@ class Walk:
     blocks: list[tuple[str | None, int]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     open_block: int | None = None
+    unknown_block: bool = False          # inside `::: other` (reported): its `:::` is no error
     open_entry: Entry | None = None
     fence: str | None = None
 
@@ -104,7 +105,9 @@ def walk_body(text: str, first_line: int, walk: Walk) -> str:
 def _members_fence(line: str, number: int, walk: Walk) -> None:
     _close_entry(walk)
     name, ground = MEMBERS_FENCE.match(line).groups()
-    if not name and walk.open_block is not None:
+    if not name and walk.unknown_block:
+        walk.unknown_block = False
+    elif not name and walk.open_block is not None:
         walk.out.append(block_line("E", walk.open_block))
         walk.open_block = None
     elif name == "members" and walk.open_block is None:
@@ -118,6 +121,7 @@ def _members_fence(line: str, number: int, walk: Walk) -> None:
         walk.problems.append(error(walk.path, number, "`:::` closes nothing — remove it or "
                                    "open the block with `::: members`"))
     else:
+        walk.unknown_block = True
         walk.problems.append(error(walk.path, number, f"unknown block `::: {name}` — "
                                    "the only block is `::: members [ground]`"))
 
@@ -191,6 +195,10 @@ def _references(line: str, number: int, walk: Walk) -> str:
 def _reference(match: re.Match, number: int, walk: Walk) -> str:
     written, label = match.group(1).strip(), match.group(2)
     target = normalise_target(written, walk.body)
+    if target is None and walk.body is None and TARGET.match(written):
+        walk.problems.append(error(walk.path, number, f"`[[{written}]]`: a free page belongs "
+                                   "to no body — write body/id, like [[lrt/2023-07-10]]"))
+        return match.group(0)
     if target is None:
         walk.problems.append(error(walk.path, number, f"`[[{written}]]` is not a reference "
                                    "I understand — write [[2023-07-10]], [[lrt/2023-07-10#3]], "

@@ -32,8 +32,9 @@ def engine_digest() -> str:
 
 
 def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
-              ) -> tuple[list[Meeting | Page], list[Problem]]:
-    """Parsed meetings and pages in source order, with every problem found in them."""
+              ) -> tuple[list[Meeting | Page], list[Problem], set[str]]:
+    """Parsed meetings and pages in source order, every problem found in them, and the keys
+    of the files too broken to read (so later checks do not blame references to them)."""
     stamp = (engine_digest(), config.fingerprint())
     cached = _read_cache(cache_dir, stamp)
     misses = [s for s in sources if s.digest not in cached]
@@ -41,13 +42,15 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
     results = {s.digest: cached.get(s.digest) or fresh[s.digest] for s in sources}
     if fresh or len(results) != len(cached):
         _write_cache(cache_dir, stamp, results)
-    parsed, problems = [], []
+    parsed, problems, unreadable = [], [], set()
     for source in sources:
         result, found = results[source.digest]
         problems.extend(found)
         if result is not None:
             parsed.append(result)
-    return parsed, problems
+        else:
+            unreadable.add(source.key)
+    return parsed, problems, unreadable
 
 
 def _parse_many(sources: list[Source], config: Config) -> list:

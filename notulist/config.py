@@ -16,6 +16,7 @@ KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update")
 RESERVED_NAMES = frozenset({
     "topics", "actions", "decisions", "organisations", "search", "data", "feed.xml",
     "sitemap.xml", "robots.txt", "404.html", "static", "pagefind", "index.html", "pages",
+    "assets", "__notulist",
 })
 SITE_KEYS = {"title": str, "base_url": str, "language": str, "description": str}
 BODY_KEYS = {"name": str, "short": str, "language": str, "description": str}
@@ -89,11 +90,11 @@ def find_line(text: str, table: str | None, key: str | None = None) -> int:
         header = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
         if header:
             current = header.group(1).replace('"', "").replace(" ", "")
-            if current == table and key is None:
+            if table and key is None and (current == table or current.startswith(table + ".")):
                 return number
             header_line = number if current == table else header_line
             continue
-        if current == table and key is not None:
+        if current == table and key is not None:  # table None: keys before the first header
             if re.match(rf'^"?{re.escape(key)}"?\s*=', stripped):
                 return number
     return header_line if table else 1
@@ -101,11 +102,17 @@ def find_line(text: str, table: str | None, key: str | None = None) -> int:
 
 def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Problem]]:
     problems: list[Problem] = []
-    for table in raw:
-        if table not in ("site", "bodies", "organisations", "keywords"):
+    for table, value in raw.items():
+        if not isinstance(value, dict):
+            problems.append(error(path, find_line(text, None, table), f"`{table}` stands "
+                                  "outside any table — put it under [site] or remove it"))
+        elif table not in ("site", "bodies", "organisations", "keywords"):
             problems.append(error(path, find_line(text, table), f"unknown table [{table}] — "
                                   "allowed: [site], [bodies.<key>], [organisations], [keywords]"))
-    site = _check_table(path, text, "site", raw.get("site", {}), SITE_KEYS, problems)
+    site = _check_table(path, text, "site", _table(raw, "site"), SITE_KEYS, problems)
+    if not re.match(r"^https?://[^/\s]+", site.get("base_url", "https://x")):
+        problems.append(error(path, find_line(text, "site", "base_url"), "base_url must be an "
+                              "absolute URL, like \"https://example.org/minutes/\""))
     for required in ("title", "base_url"):
         if required not in site:
             problems.append(error(path, find_line(text, "site"),
@@ -114,9 +121,9 @@ def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Pro
     if language not in LANGUAGES:
         problems.append(error(path, find_line(text, "site", "language"),
                               f"unknown language {language!r} — use one of: nl, en"))
-    bodies = _bodies(path, text, raw.get("bodies", {}), language, problems)
-    organisations = _organisations(path, text, raw.get("organisations", {}), problems)
-    keywords = _keywords(path, text, raw.get("keywords", {}), problems)
+    bodies = _bodies(path, text, _table(raw, "bodies"), language, problems)
+    organisations = _organisations(path, text, _table(raw, "organisations"), problems)
+    keywords = _keywords(path, text, _table(raw, "keywords"), problems)
     if problems:
         return None, problems
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
@@ -125,10 +132,12 @@ def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Pro
                   organisations=organisations, keywords=keywords), problems
 
 
+def _table(raw: dict, name: str) -> dict:
+    value = raw.get(name, {})
+    return value if isinstance(value, dict) else {}
+
+
 def _check_table(path, text, table, values, allowed, problems) -> dict:
-    if not isinstance(values, dict):
-        problems.append(error(path, find_line(text, None), f"`{table}` must be a table [{table}]"))
-        return {}
     for key, value in values.items():
         line = find_line(text, table, key)
         if key not in allowed:
@@ -155,7 +164,7 @@ def _bodies(path, text, raw, site_language, problems) -> dict[str, Body]:
         if "name" not in body:
             problems.append(error(path, line, f"[{table}] needs `name = \"…\"` — add it"))
         language = body.get("language", site_language)
-        if language not in LANGUAGES:
+        if "language" in body and language not in LANGUAGES:
             problems.append(error(path, find_line(text, table, "language"),
                                   f"unknown language {language!r} — use one of: nl, en"))
         bodies[key] = Body(key, body.get("name", key), body.get("short", key.upper()),

@@ -58,12 +58,12 @@ class Site:
         return target in self.targets
 
 
-def link(meetings: list[Meeting], pages: list[Page], config: Config, audience: str
-         ) -> tuple[Site, list[Problem]]:
-    ordered = sorted(meetings, key=lambda m: (m.date, m.id, m.body))
+def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
+    pages = archive.pages
+    ordered = sorted(archive.meetings, key=lambda m: (m.date, m.id, m.body))
     all_targets = collect_targets(ordered)
-    problems = check_references(ordered, pages, all_targets)
-    problems += check_approvals(ordered)
+    problems = check_references(ordered, pages, all_targets, archive.unreadable)
+    problems += check_approvals(ordered, archive.unreadable)
     problems += check_page_paths(pages, config)
     full_register, register_problems = build_register(ordered, members=True)
     problems += register_problems
@@ -100,10 +100,14 @@ def collect_targets(meetings: list[Meeting], public: bool = False) -> dict[str, 
     return targets
 
 
-def check_references(meetings: list[Meeting], pages: list[Page], targets) -> list[Problem]:
+def check_references(meetings: list[Meeting], pages: list[Page], targets, unreadable
+                     ) -> list[Problem]:
+    """Every reference must resolve; those into unreadable files are already reported there."""
     problems = []
     for source in [*meetings, *pages]:
         for reference in source.references:
+            if reference.target.partition("#")[0] in unreadable:
+                continue
             if reference.target not in targets:
                 problems.append(error(source.path, reference.line, _unresolved(reference.target,
                                       reference.written, targets)))
@@ -122,10 +126,10 @@ def _unresolved(target: str, written: str, targets) -> str:
             f"`{fragment}` — use an item number or anchor, or A1/D1 as numbered there")
 
 
-def check_approvals(meetings: list[Meeting]) -> list[Problem]:
+def check_approvals(meetings: list[Meeting], unreadable) -> list[Problem]:
     problems, approved, by_key = [], {}, {m.key: m for m in meetings}
     for meeting in meetings:
-        if meeting.approves is None:
+        if meeting.approves is None or meeting.approves in unreadable:
             continue
         target = by_key.get(meeting.approves)
         line = meeting.approves_line

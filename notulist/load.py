@@ -39,20 +39,19 @@ class FrontMatter:
 
 
 class FrontMatterLoader(yaml.CSafeLoader):
-    """YAML as people write it: `15:00` and `NO` stay text, dates stay dates."""
+    """YAML as people write it: `15:00`, `15.00`, `NO` and dates stay text; parse.py reads them."""
 
 
+# Keep only the resolvers for null, true/false and plain integers (the YAML 1.2 core subset);
+# YAML 1.1's sexagesimal numbers, yes/no/on/off booleans, floats and timestamps stay text.
 FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
-                           "tag:yaml.org,2002:float")]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag in (
+        "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 for _tag, _pattern, _first in (
         ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-        ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
-        ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",
-         "-+0123456789.")):
+        ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789")):
     FrontMatterLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
@@ -125,12 +124,30 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
                             "check indentation and quote text that contains ': '")]
     if not isinstance(data, dict):
         return None, [error(source.path, 2, "front matter must be `key: value` lines")]
-    key_lines = {}
+    key_lines, problems = {}, []
     for number, line in enumerate(lines[1:end], 2):
-        found = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if found:
-            key_lines.setdefault(found.group(1), number)
+        found = re.match(r"^([^\s#:-][^:]*?)\s*:(?:\s|$)", line)
+        if found and found.group(1) in key_lines:
+            problems.append(error(source.path, number, f"`{found.group(1)}` is given twice in "
+                                  f"the front matter (also on line {key_lines[found.group(1)]}) "
+                                  "— keep one"))
+        elif found:
+            key_lines[found.group(1)] = number
+    if problems:
+        return None, problems
     return FrontMatter(data, key_lines, "\n".join(lines[end + 1:]), end + 2), []
+
+
+def list_item_lines(source_text: str, key_line: int) -> list[int]:
+    """Line numbers of the `- ` entries of a block list that starts under `key:`."""
+    lines, found = source_text.split("\n"), []
+    for number in range(key_line + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.strip() in ("---", "...") or (line and not line[0].isspace() and line[0] != "-"):
+            break
+        if re.match(r"^\s*-\s", line + " "):
+            found.append(number)
+    return found
 
 
 BUILTIN_STATIC = Path(__file__).parent / "static"

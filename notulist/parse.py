@@ -6,7 +6,7 @@ import re
 
 from .body import Walk, due_date, entry_text, keyword_pattern, normalise_target, walk_body
 from .config import Config
-from .load import Source, split_front_matter
+from .load import Source, list_item_lines, split_front_matter
 from .markup import split_document, to_html
 from .model import (Action, ActionUpdate, AgendaItem, Attendee, Decision, Meeting,
                     MembersBlock, Owner, Page, Reference)
@@ -43,8 +43,8 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
     time = _time(data.get("time"), path, line_of.get("time"), problems)
     status = _choice(data, "status", ("final", "draft"), path, line_of, problems)
     audience = _choice(data, "audience", ("public", "members"), path, line_of, problems)
-    attendees = _people(data.get("attendees"), "attendees", path, line_of, config, problems)
-    absent = _people(data.get("absent"), "absent", path, line_of, config, problems)
+    attendees = _people(data.get("attendees"), "attendees", source, line_of, config, problems)
+    absent = _people(data.get("absent"), "absent", source, line_of, config, problems)
     approves = _approves(data.get("approves"), source.body, path, line_of, problems)
     language = config.bodies[source.body].language
     walk = Walk(source.body, *keyword_pattern(config.keywords), str(path))
@@ -59,7 +59,8 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
         return None
     return Meeting(
         key=key, body=source.body, id=source.id, path=path, date=date, time=time,
-        location=_text(data.get("location")), title=_text(data.get("title")), status=status,
+        location=_text_field(data, "location", path, line_of, problems),
+        title=_text_field(data, "title", path, line_of, problems), status=status,
         audience=audience, attendees=attendees, absent=absent, approves=approves,
         approves_line=line_of.get("approves", 1), intro_html=chunks[0], items=items,
         actions=actions, decisions=decisions, updates=updates,
@@ -71,7 +72,7 @@ def _page(source: Source, front, config: Config, problems: list[Problem]) -> Pag
     _check_keys(source, front, PAGE_KEYS, problems)
     title, order = front.data.get("title"), front.data.get("order", 0)
     if not isinstance(title, str) or not title.strip():
-        problems.append(error(source.path, front.lines.get("title", 2),
+        problems.append(error(source.path, front.lines.get("title", 1),
                               "a page needs `title: …` in its front matter — add it"))
     if not isinstance(order, int) or isinstance(order, bool):
         problems.append(error(source.path, front.lines.get("order", 2),
@@ -89,19 +90,28 @@ def _text(value) -> str | None:
     return None if value is None else str(value).strip() or None
 
 
+def _text_field(data, key, path, line_of, problems) -> str | None:
+    value = data.get(key)
+    if isinstance(value, (list, dict)):
+        problems.append(error(path, line_of.get(key, 1), f"`{key}` must be text on one line, "
+                              f"like `{key}: Webex`"))
+        return None
+    return _text(value)
+
+
 def _date(value, path, line, problems) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
     if value is None:
         problems.append(error(path, line, "the meeting has no `date:` — add "
                               "`date: YYYY-MM-DD` to the front matter"))
         return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        problems.append(error(path, line, f"`date: {value}` is not a date — write "
-                              "it as YYYY-MM-DD, like 2023-09-22"))
-        return None
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.append(error(path, line, f"`date: {value}` is not a date — write "
+                          "it as YYYY-MM-DD, like 2023-09-22"))
+    return None
 
 
 def _time(value, path, line, problems) -> str | None:
@@ -127,7 +137,7 @@ def _choice(data, key, allowed, path, line_of, problems) -> str:
 def _approves(value, body, path, line_of, problems) -> str | None:
     if value is None:
         return None
-    target = normalise_target(str(value), body)
+    target = normalise_target(str(value).strip(), body)
     if target is None or "#" in target or target.startswith("topic:"):
         problems.append(error(path, line_of.get("approves", 1), f"`approves: {value}` must name "
                               "a meeting, like 2023-07-10 or lrt/2023-07-10"))
@@ -135,17 +145,18 @@ def _approves(value, body, path, line_of, problems) -> str | None:
     return target
 
 
-def _people(value, field, path, line_of, config, problems) -> tuple[Attendee, ...]:
-    line = line_of.get(field, 1)
+def _people(value, field, source, line_of, config, problems) -> tuple[Attendee, ...]:
+    path, line = source.path, line_of.get(field, 1)
     if value is None:
         return ()
     if not isinstance(value, list):
         problems.append(error(path, line, f"`{field}` must be a list, one person a line: "
                               "`  - Name (ORG)`"))
         return ()
-    people = tuple(filter(None, (_person(entry, field, path, line, config, problems)
-                                 for entry in value)))
-    return people
+    lines = list_item_lines(source.text, line)
+    lines = lines if len(lines) == len(value) else [line] * len(value)   # [a, b] on one line
+    return tuple(filter(None, (_person(entry, field, path, entry_line, config, problems)
+                               for entry, entry_line in zip(value, lines))))
 
 
 def _person(entry, field, path, line, config, problems) -> Attendee | None:

@@ -32,9 +32,10 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     """Build the site; raises BuildFailed with every problem and leaves the output untouched."""
     config = configure(config_path)
     cache_dir = config.root / ".cache" if cache else None
-    meetings, pages, problems = model(config, cache_dir, strict)
-    site, link_problems = link(meetings, pages, config, audience)
-    _stop_on(problems + link_problems, strict)
+    archive, problems = model(config, cache_dir)
+    site, link_problems = link(archive, config, audience)
+    problems = sorted(problems + link_problems)
+    _stop_on(problems, strict)
     plans, files = plan_site(site)
     salt = shared_digest(site, config.root / "templates")
     digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
@@ -51,19 +52,20 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     except UnsafePath as exc:
         raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
                                    f"folder: {exc} — rename the file or anchor")]) from None
-    return Result(problems + link_problems, len(plans) + len(files) + len(assets), written)
+    return Result(problems, len(plans) + len(files) + len(assets), written)
 
 
 def check(config_path: Path, strict: bool = False) -> Result:
     """Everything a build validates, for both audiences, without writing anything."""
     config = configure(config_path)
-    meetings, pages, problems = model(config, config.root / ".cache", strict)
-    site, link_problems = link(meetings, pages, config, "members")
-    _stop_on(problems + link_problems, strict)
+    archive, problems = model(config, config.root / ".cache")
+    site, link_problems = link(archive, config, "members")
+    problems = sorted(problems + link_problems)
+    _stop_on(problems, strict)
     plans, files = plan_site(site)
     _, render_problems = render_pages(plans, site, environment(config.root / "templates"))
     _stop_on(render_problems + static_assets(config, {**plans, **files})[1], strict)
-    return Result(problems + link_problems, len(plans) + len(files))
+    return Result(problems, len(plans) + len(files))
 
 
 def configure(config_path: Path) -> Config:
@@ -73,15 +75,21 @@ def configure(config_path: Path) -> Config:
     return config
 
 
-def model(config: Config, cache_dir: Path | None, strict: bool
-          ) -> tuple[list[Meeting], list[Page], list[Problem]]:
+@dataclass(frozen=True)
+class Archive:
+    """What the model stage read: meetings, pages, and keys of files too broken to read."""
+    meetings: list[Meeting]
+    pages: list[Page]
+    unreadable: frozenset[str]
+
+
+def model(config: Config, cache_dir: Path | None) -> tuple[Archive, list[Problem]]:
+    """Broken files do not stop the build here, so one run reports every stage's problems."""
     sources, problems = read_sources(config)
-    parsed, parse_problems = parse_all(sources, config, cache_dir)
-    problems += parse_problems
-    meetings = [p for p in parsed if isinstance(p, Meeting)]
-    pages = [p for p in parsed if isinstance(p, Page)]
-    _stop_on(problems, strict)
-    return meetings, pages, problems
+    parsed, parse_problems, unreadable = parse_all(sources, config, cache_dir)
+    return Archive([p for p in parsed if isinstance(p, Meeting)],
+                   [p for p in parsed if isinstance(p, Page)],
+                   frozenset(unreadable)), problems + parse_problems
 
 
 def _stop_on(problems: list[Problem], strict: bool) -> None:

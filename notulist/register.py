@@ -83,18 +83,18 @@ def _apply(meeting, update, actions, order, history, closing, problems) -> str |
 
 def _states(meetings, actions, history, closing) -> dict[str, ActionState]:
     newest = meetings[-1].date if meetings else dt.date.min
-    dates = {m.key: m.date for m in meetings}
-    body_dates: dict[str, list[dt.date]] = {}
+    when = {m.key: m.sort_key for m in meetings}
+    held: dict[str, list] = {}          # body -> sort keys of its meetings, oldest first
     for meeting in meetings:
-        body_dates.setdefault(meeting.body, []).append(meeting.date)
+        held.setdefault(meeting.body, []).append(meeting.sort_key)
     states = {}
     for key, action in actions.items():
         closed_in = closing.get(key)
         last = history[key][-1].kind if closed_in else "open"
-        held = body_dates[action.meeting.split("/")[0]]
-        end = dates[closed_in] if closed_in else newest
+        body_meetings = held[action.meeting.split("/")[0]]
+        end = bisect_right(body_meetings, when[closed_in]) if closed_in else len(body_meetings)
         states[key] = ActionState(
             status=last, closed_in=closed_in, updates=tuple(history[key]),
-            age=max(0, bisect_right(held, end) - bisect_right(held, dates[action.meeting])),
+            age=max(0, end - bisect_right(body_meetings, when[action.meeting])),
             overdue=last == "open" and action.due is not None and action.due < newest)
     return states

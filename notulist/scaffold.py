@@ -25,8 +25,9 @@ def new_meeting(config_path: Path, body: str, date: dt.date) -> Path:
     if body not in config.bodies:
         raise BuildFailed([Problem(str(config.path), 1, f"there is no body `{body}` — use one "
                                    f"of: {', '.join(config.bodies)}")])
-    meetings, pages, _ = model(config, config.root / ".cache", strict=False)
-    site, problems = link(meetings, pages, config, "members")
+    archive, problems = model(config, config.root / ".cache")
+    site, link_problems = link(archive, config, "members")
+    problems += link_problems
     if any(not p.warning for p in problems):
         raise BuildFailed(problems)
     previous = [site.meetings[k] for k in site.by_body[body] if site.meetings[k].date <= date]

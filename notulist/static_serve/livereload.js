@@ -1,5 +1,6 @@
 // Live reload for `python build.py serve`. The server adds this script to the HTML it serves;
-// it is never written into a built site. No inline code, no innerHTML: works under a strict CSP.
+// it is never written into a built site. No inline code; messages are set as textContent, never
+// parsed as HTML; styles go through the CSSOM. Works under a strict Content-Security-Policy.
 (function () {
   "use strict";
 
