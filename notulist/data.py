@@ -8,8 +8,8 @@ import json
 from .link import Site
 
 
-def data_files(site: Site) -> dict[str, bytes]:
-    meetings = [_meeting(site, m) for m in site.meetings.values()]
+def data_files(site: Site, meeting_title) -> dict[str, bytes]:
+    meetings = [_meeting(site, m, meeting_title(m)) for m in site.meetings.values()]
     actions = [_action(site, key) for key in site.register.actions]
     decisions = [_decision(site, d) for d in site.register.decisions.values()]
     return {
@@ -36,11 +36,11 @@ def _url(site: Site, path: str) -> str:
     return site.config.base_url + path
 
 
-def _meeting(site: Site, meeting) -> dict:
+def _meeting(site: Site, meeting, title: str) -> dict:
     return {
         "key": meeting.key, "body": meeting.body, "id": meeting.id,
         "date": meeting.date.isoformat(), "time": meeting.time, "location": meeting.location,
-        "title": meeting.title, "status": meeting.status,
+        "title": title, "status": meeting.status,
         "approved_in": site.approved_in.get(meeting.key),
         "attendees": [{"name": a.name, "org": a.org, "role": a.role} for a in meeting.attendees],
         "absent": [{"name": a.name, "org": a.org, "role": a.role} for a in meeting.absent],

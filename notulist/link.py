@@ -74,7 +74,8 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
         config=config, audience=audience, meetings={m.key: m for m in shown},
         by_body=_by_body(shown, config), pages=tuple(sorted(pages, key=lambda p: (p.order, p.name))),
         targets=targets, hidden=frozenset(all_targets) - frozenset(targets),
-        approved_in={m.approves: m.key for m in shown if m.approves},
+        # by key, whoever approved: a members-only approver shows as its key alone
+        approved_in={m.approves: m.key for m in ordered if m.approves},
         topics=_topics(shown), backlinks=_backlinks(shown, pages, targets, audience),
         organisations=_organisations(shown, register, config),
         register=register, newest=shown[-1].date if shown else None)

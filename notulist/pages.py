@@ -72,7 +72,8 @@ class Planner:
 def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:
     """Every page as a plan, and the files cheaper to make than to plan (data, feeds)."""
     planner = Planner(site)
-    return plan_pages(planner), {**data_files(site), **feed_files(site, planner.meeting_title)}
+    return plan_pages(planner), {**data_files(site, planner.meeting_title),
+                                 **feed_files(site, planner.meeting_title)}
 
 
 def plan_pages(planner: Planner) -> dict[str, PagePlan]:

@@ -37,7 +37,7 @@ def build_register(meetings: list[Meeting], members: bool) -> tuple[Register, li
     """Meetings oldest first; `members` False leaves out everything in members blocks."""
     actions = {a.key: a for m in meetings for a in m.actions if members or not a.members_only}
     decisions = {d.key: d for m in meetings for d in m.decisions if members or not d.members_only}
-    order = {m.key: position for position, m in enumerate(meetings)}
+    by_key = {m.key: m for m in meetings}
     problems = [warning(m.path, a.line, f"due date {a.due} of {a.number} is before the meeting "
                         f"itself ({m.date}) — correct the date")
                 for m in meetings for a in m.actions if a.due and a.due < m.date]
@@ -48,14 +48,14 @@ def build_register(meetings: list[Meeting], members: bool) -> tuple[Register, li
         for index, update in enumerate(meeting.updates):
             if update.members_only and not members:
                 continue
-            target = _apply(meeting, update, actions, order, history, closing, problems)
+            target = _apply(meeting, update, actions, by_key, history, closing, problems)
             if target:
                 update_targets[(meeting.key, index)] = target
     states = _states(meetings, actions, history, closing)
     return Register(actions, decisions, states, update_targets), problems
 
 
-def _apply(meeting, update, actions, order, history, closing, problems) -> str | None:
+def _apply(meeting, update, actions, meetings_by_key, history, closing, problems) -> str | None:
     """Record one status line against its action; returns the action key when it applies."""
     here = f"{meeting.path}", update.line
     if len(update.targets) != 1:
@@ -67,7 +67,9 @@ def _apply(meeting, update, actions, order, history, closing, problems) -> str |
     action = actions.get(target)
     if action is None:
         return None                 # a missing target is reported by the reference check
-    if order[action.meeting] >= order[meeting.key]:
+    raised = meetings_by_key[action.meeting]
+    if meeting.date < raised.date or (meeting.body == raised.body
+                                      and meeting.sort_key <= raised.sort_key):
         problems.append(error(*here, f"{target} is updated in a meeting that is not later than "
                               "the one that raised it — status lines belong in later minutes"))
         return None

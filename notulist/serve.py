@@ -11,7 +11,6 @@ import os
 import queue
 import re
 import secrets
-import socketserver
 import sys
 import threading
 import time
@@ -27,12 +26,12 @@ from .pipeline import build, default_output
 from .problems import BuildFailed, errors_of
 
 HOST = "127.0.0.1"
-PREFIX = "/__notulist/"
+EVENTS, SCRIPT_URL = "/__notulist/events", "/__notulist/livereload.js"
 SCRIPT = Path(__file__).parent / "static_serve" / "livereload.js"
 SCRIPT_TAG = b'<script src="/__notulist/livereload.js" defer></script>'
 SOURCES = ("content", "templates", "static")
-CHANGES = {"created", "modified", "moved", "deleted"}
-EDITOR_TEMP = re.compile(r"^(?:.*~|\.#.*|\..*\.sw[a-px]|4913)$")   # emacs, vim
+CHANGES = {"created", "modified", "moved", "deleted"}     # not opened/closed: build() reads too
+EDITOR_TEMP = re.compile(r"^(?:.*~|\.#.*|\..*\.sw[a-px]|4913)$")   # emacs, vim (4913: its probe)
 LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost)(?::\d+)?", re.IGNORECASE)
 NOT_BUILT = (b"<!doctype html><html><head><meta charset=utf-8><title>Not found</title></head>"
              b"<body><h1>Not found</h1><p>No site has been built yet.</p></body></html>")
@@ -40,14 +39,16 @@ NOT_BUILT = (b"<!doctype html><html><head><meta charset=utf-8><title>Not found</
 
 def serve(config_path: Path, output: Path | None = None, audience: str = "public",
           port: int = 8000, strict: bool = False) -> int:
-    """The `serve` command: runs until Ctrl-C (exit 0); a port that is taken is exit 1."""
+    """The `serve` command: runs until Ctrl-C (exit 0); a port that cannot be used is exit 1."""
     if not Path(config_path).is_file():
         _say(f"{config_path}: no such file — run serve next to config.toml or pass --config")
         return 1
     try:
         server = Server(config_path, output, audience, port, strict)
     except OSError as exc:
-        _say(_bind_message(port, exc))
+        _say(f"port {port} is already in use — stop the other server or pass --port {port + 1}"
+             if exc.errno == errno.EADDRINUSE else
+             f"cannot listen on {HOST}:{port} ({exc.strerror or exc}) — choose another --port")
         return 1
     try:
         server.start()
@@ -55,7 +56,7 @@ def serve(config_path: Path, output: Path | None = None, audience: str = "public
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        _say("stopping")
+        _say("stopped")
     finally:
         server.stop()
     return 0
@@ -65,14 +66,8 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _bind_message(port: int, exc: OSError) -> str:
-    if exc.errno == errno.EADDRINUSE:
-        return f"port {port} is already in use — stop the other server or pass --port {port + 1}"
-    return f"cannot listen on {HOST}:{port} ({exc.strerror or exc}) — choose another --port"
-
-
 class Server:
-    """The site's HTTP server, its watcher and its rebuilder; port 0 picks a free port."""
+    """The HTTP server, the watcher and the rebuilder of one site; port 0 picks a free port."""
 
     def __init__(self, config_path: Path, output: Path | None = None, audience: str = "public",
                  port: int = 8000, strict: bool = False, log=_say, settle: float = 0.3):
@@ -93,15 +88,16 @@ class Server:
         self.watcher.start()
         self.rebuild(first=True)
         for target in (self.httpd.serve_forever, self.rebuilder.run):
-            self._threads.append(threading.Thread(target=target, daemon=True))
-            self._threads[-1].start()
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def stop(self) -> None:
-        """Stop in reverse order; waits for a running build so no staging folder is left."""
+        """Waits for a running build, so no half-swapped output is left behind."""
         self.watcher.stop()
         self.rebuilder.stop()
         self.hub.close()
-        if self._threads:
+        if self._threads:           # shutdown() waits forever if serve_forever() never ran
             self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:
@@ -114,60 +110,45 @@ class Server:
         except BuildFailed as failed:
             messages = [problem.format() for problem in failed.problems]
             return self._failed(messages, len(errors_of(failed.problems, self.strict)))
-        except Exception:           # an engine bug must not stop the server; show it, keep serving
+        except Exception:           # an engine bug must not stop the server: show it, keep serving
             return self._failed([traceback.format_exc().rstrip()], 1)
         for problem in result.problems:
             self.log(problem.format())
         self.log(f"{'built' if first else 'rebuilt'} in {time.perf_counter() - started:.2f} s")
-        self.hub.publish_reload()
+        self.hub.publish([])
 
     def _failed(self, messages: list[str], count: int) -> None:
         for message in messages:
             self.log(message)
         self.log(f"{count} error(s)")
-        self.hub.publish_errors(messages)
+        self.hub.publish(messages)
 
 
 class Rebuilder:
-    """Calls `build` once no poke has come for `settle` seconds: a burst is one rebuild."""
+    """Calls `build` once no change has come for `settle` seconds: a burst is one rebuild."""
 
     def __init__(self, build, settle: float):
         self._build, self._settle = build, settle
-        self._last: float | None = None
-        self._stopped = False
-        self._changed = threading.Condition()
+        self._changes: queue.Queue = queue.Queue()       # True per change, None to stop
 
     def poke(self) -> None:
-        with self._changed:
-            self._last = time.monotonic()
-            self._changed.notify()
+        self._changes.put(True)
 
     def stop(self) -> None:
-        with self._changed:
-            self._stopped = True
-            self._changed.notify()
+        self._changes.put(None)
 
     def run(self) -> None:
-        while self._settled():
-            self._build()
-
-    def _settled(self) -> bool:
-        """Waits until the events have been quiet for `settle`; False once stopped."""
-        with self._changed:
-            while not self._stopped:
-                if self._last is None:
-                    self._changed.wait()
-                    continue
-                quiet = time.monotonic() - self._last
-                if quiet >= self._settle:
-                    self._last = None
-                    return True
-                self._changed.wait(self._settle - quiet)
-            return False
+        while self._changes.get():
+            try:
+                while self._changes.get(timeout=self._settle):
+                    pass            # still busy: wait for `settle` seconds of quiet
+                return              # None: stopped
+            except queue.Empty:
+                self._build()
 
 
 class Watcher(FileSystemEventHandler):
-    """watchdog on config.toml and the existing content/, templates/ and static/ folders."""
+    """watchdog on config.toml and on content/, templates/ and static/ once they exist."""
 
     def __init__(self, config: Path, output: Path, changed):
         self.config, self.root, self.output, self.changed = config, config.parent, output, changed
@@ -175,10 +156,10 @@ class Watcher(FileSystemEventHandler):
         self.watches: dict[Path, object] = {}
 
     def start(self) -> None:
-        self.observer.schedule(self, str(self.root), recursive=False)   # config.toml, new folders
-        for name in SOURCES:
-            if (self.root / name).is_dir():
-                self._watch(self.root / name)
+        self.observer.schedule(self, str(self.root), recursive=False)   # config, new folders
+        for folder in (self.root / name for name in SOURCES):
+            if folder.is_dir():
+                self._watch(folder)
         self.observer.start()
 
     def stop(self) -> None:
@@ -189,14 +170,12 @@ class Watcher(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES or event.is_directory and event.event_type == "modified":
             return
-        paths = [Path(os.fsdecode(p)) for p in (event.src_path, event.dest_path) if p]
-        if not any(map(self.relevant, paths)):
-            return
-        for path in paths:          # a source folder created (or renamed into place) after start
-            if event.is_directory and path.parent == self.root and path.name in SOURCES:
-                if event.event_type != "deleted" and path.is_dir():
-                    self._watch(path)
-        self.changed()
+        paths = [Path(os.fsdecode(path)) for path in (event.src_path, event.dest_path) if path]
+        if any(map(self.relevant, paths)):
+            for folder in paths:    # a source folder created (or renamed into place) later
+                if folder.parent == self.root and folder.name in SOURCES and folder.is_dir():
+                    self._watch(folder)
+            self.changed()
 
     def relevant(self, path: Path) -> bool:
         if path == self.config:
@@ -209,30 +188,29 @@ class Watcher(FileSystemEventHandler):
                 and not any(part.startswith(".") for part in parts))
 
     def _watch(self, folder: Path) -> None:
-        old = self.watches.pop(folder, None)
-        if old is not None:
+        if folder in self.watches:  # a deleted and recreated folder needs a fresh watch
             try:
-                self.observer.unschedule(old)
+                self.observer.unschedule(self.watches[folder])
             except KeyError:
-                pass                # watchdog already dropped the watch of a deleted folder
+                pass
         self.watches[folder] = self.observer.schedule(self, str(folder), recursive=True)
 
 
 class Hub:
-    """The browsers' event streams and the state of the last build (sent on connect)."""
+    """The browsers' event streams, and the state of the last build that each new one gets."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._streams: set[queue.Queue] = set()
         self._errors: list[str] = []
-        self._session, self._generation = secrets.token_hex(4), 0   # tells a restart apart
+        self._session, self._builds = secrets.token_hex(4), 0     # tells a restart apart
         self._closed = False
 
     def subscribe(self) -> queue.Queue:
         stream: queue.Queue = queue.Queue()
         with self._lock:
             self._streams.add(stream)
-            stream.put(_event("hello", f"{self._session}-{self._generation}"))
+            stream.put(_event("hello", f"{self._session}-{self._builds}"))
             if self._errors:
                 stream.put(_event("errors", self._errors))
             if self._closed:
@@ -243,24 +221,20 @@ class Hub:
         with self._lock:
             self._streams.discard(stream)
 
-    def publish_reload(self) -> None:
+    def publish(self, errors: list[str]) -> None:
+        """After each build: its errors, or a reload when it succeeded."""
         with self._lock:
-            self._errors, self._generation = [], self._generation + 1
-            self._send(_event("reload", f"{self._session}-{self._generation}"))
-
-    def publish_errors(self, messages: list[str]) -> None:
-        with self._lock:
-            self._errors = list(messages)
-            self._send(_event("errors", self._errors))
+            self._errors, self._builds = list(errors), self._builds + (not errors)
+            message = (_event("errors", self._errors) if errors
+                       else _event("reload", f"{self._session}-{self._builds}"))
+            for stream in self._streams:
+                stream.put(message)
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            self._send(None)
-
-    def _send(self, message: bytes | None) -> None:
-        for stream in self._streams:
-            stream.put(message)
+            for stream in self._streams:
+                stream.put(None)
 
 
 def _event(kind: str, data) -> bytes:
@@ -269,19 +243,14 @@ def _event(kind: str, data) -> bytes:
 
 
 class SiteServer(ThreadingHTTPServer):
-    """Serves the output folder, looked up per request because build() swaps it in whole."""
     daemon_threads = True
 
     def __init__(self, address, output: Path, hub: Hub):
         self.output, self.hub = output, hub
         super().__init__(address, SiteHandler)
 
-    def server_bind(self) -> None:
-        socketserver.TCPServer.server_bind(self)     # skip HTTPServer's reverse DNS lookup
-        self.server_name, self.server_port = self.server_address[:2]
-
     def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):   # a browser that went away
+        if not isinstance(sys.exc_info()[1], ConnectionError):   # not a browser that went away
             super().handle_error(request, client_address)
 
 
@@ -290,39 +259,33 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
-        if not is_local(self.headers.get("Host", HOST)):   # DNS rebinding: another site's page
-            return self._send(403, b"serve answers only to 127.0.0.1 and localhost\n",
-                              "text/plain; charset=utf-8")
-        if path == PREFIX + "events" and self.command == "GET":
+        if not LOCAL_HOST.fullmatch(self.headers.get("Host", HOST)):   # DNS rebinding
+            return self._send(403, b"serve answers to 127.0.0.1 and localhost only\n", "text/plain")
+        if path == EVENTS and self.command == "GET":
             return self._stream_events()
-        if path == PREFIX + "livereload.js":
-            return self._send(200, SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+        if path == SCRIPT_URL:
+            return self._send(200, SCRIPT.read_bytes(), "text/javascript")
         found = find(self.server.output, path)
         if isinstance(found, str):
-            return self._redirect(found)
-        if found is None:
-            return self._not_found()
-        self._send(200, found[1], _content_type(found[0]))
+            return self._send(301, b"", "text/plain", location=found)
+        if found:
+            return self._send(200, found[1], mimetypes.guess_type(found[0])[0])
+        page = find(self.server.output, "/404.html")
+        self._send(404, page[1] if isinstance(page, tuple) else NOT_BUILT, "text/html")
 
     do_HEAD = do_GET
 
-    def _not_found(self) -> None:
-        found = find(self.server.output, "/404.html")
-        self._send(404, found[1] if isinstance(found, tuple) else NOT_BUILT, "text/html; charset=utf-8")
-
-    def _redirect(self, location: str) -> None:
-        self.send_response(301)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        if content_type.startswith("text/html"):
+    def _send(self, status: int, body: bytes, kind: str | None, location: str = "") -> None:
+        kind = kind or "application/octet-stream"
+        if kind == "text/html":
             body = inject_script(body)
+        text = kind.startswith("text/") or kind.endswith(("json", "xml", "javascript"))
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8" if text else kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        if location:
+            self.send_header("Location", location)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -334,13 +297,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.end_headers()
         stream = self.server.hub.subscribe()
         try:
-            while True:
-                try:
-                    message = stream.get(timeout=15)
-                except queue.Empty:
-                    message = b": keep-alive\n\n"    # notices a closed browser tab
-                if message is None:
-                    return
+            while (message := _next(stream)) is not None:
                 self.wfile.write(message)
         except OSError:
             pass                    # the browser went away
@@ -348,15 +305,19 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.server.hub.unsubscribe(stream)
 
     def log_message(self, format, *args) -> None:
-        pass                        # one line per rebuild is the terminal's business, not requests
+        pass                        # the terminal shows one line per rebuild, not every request
 
 
-def find(output: Path, url_path: str) -> tuple[Path, bytes] | str | None:
-    """The file for a URL path, a redirect for a folder without its slash, or None.
+def _next(stream: queue.Queue) -> bytes | None:
+    try:
+        return stream.get(timeout=15)
+    except queue.Empty:
+        return b": keep-alive\n\n"  # writing is how a closed browser tab is noticed
 
-    Never anything outside the real output folder. Tried twice: a request that falls between
-    the two renames of build()'s swap finds no folder, and finds the new one a moment later.
-    """
+
+def find(output: Path, url_path: str) -> tuple[str, bytes] | str | None:
+    """The file for a URL path inside the real output folder, a redirect to add a folder's
+    slash, or None. Tried twice: between the two renames of build()'s swap there is no folder."""
     found = _find_once(output, url_path)
     if found is None:
         if not output.is_dir():
@@ -365,21 +326,21 @@ def find(output: Path, url_path: str) -> tuple[Path, bytes] | str | None:
     return found
 
 
-def _find_once(output: Path, url_path: str) -> tuple[Path, bytes] | str | None:
-    parts = [p for p in unquote(url_path, errors="replace").split("/") if p]
-    if any(p in (".", "..") or "\\" in p or "\x00" in p for p in parts):
+def _find_once(output: Path, url_path: str) -> tuple[str, bytes] | str | None:
+    parts = [part for part in unquote(url_path, errors="replace").split("/") if part]
+    if any(part in (".", "..") or "\\" in part or "\x00" in part for part in parts):
         return None
     root = os.path.realpath(output)
     target = os.path.realpath(os.path.join(root, *parts))
     if os.path.isdir(target) and _inside(target, root):
         if not url_path.endswith("/"):
-            return "/" + "".join(f"{p}/" for p in url_path.split("/") if p)
+            return "/" + "".join(f"{part}/" for part in url_path.split("/") if part)
         target = os.path.realpath(os.path.join(target, "index.html"))
     if not _inside(target, root) or not os.path.isfile(target):
         return None
     try:
         with open(target, "rb") as handle:
-            return Path(target), handle.read()
+            return target, handle.read()
     except OSError:
         return None
 
@@ -387,16 +348,6 @@ def _find_once(output: Path, url_path: str) -> tuple[Path, bytes] | str | None:
 def _inside(path: str, root: str) -> bool:
     """Real paths only: a symlink inside the output that points outside it is outside."""
     return path == root or path.startswith(root + os.sep)
-
-
-def is_local(host: str) -> bool:
-    return LOCAL_HOST.fullmatch(host) is not None
-
-
-def _content_type(path: Path) -> str:
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    text = kind.startswith("text/") or kind.endswith(("json", "xml"))
-    return f"{kind}; charset=utf-8" if text else kind
 
 
 def inject_script(html: bytes) -> bytes:
