@@ -18,7 +18,7 @@ from .model import Meeting, Page
 from .parse import parse_source
 from .problems import Problem
 
-PARSE_MODULES = ("load.py", "body.py", "parse.py", "markup.py", "model.py", "config.py",
+PARSE_MODULES = ("load.py", "frontmatter.py", "body.py", "parse.py", "markup.py", "model.py", "config.py",
                  "problems.py")
 POOL_THRESHOLD = 48               # below this many misses a process pool costs more than it saves
 

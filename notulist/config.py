@@ -6,8 +6,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slugify import slugify
-
 from .problems import Problem, error
 
 LANGUAGES = ("nl", "en")
@@ -173,6 +171,7 @@ def _bodies(path, text, raw, site_language, problems) -> dict[str, Body]:
 
 
 def _organisations(path, text, raw, problems) -> dict[str, Organisation]:
+    from slugify import slugify     # imported here: a build with nothing to do never needs it
     organisations, slugs = {}, {}
     for code, name in raw.items():
         line = find_line(text, "organisations", code)

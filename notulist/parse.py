@@ -6,7 +6,8 @@ import re
 
 from .body import Walk, due_date, entry_text, keyword_pattern, normalise_target, walk_body
 from .config import Config
-from .load import Source, list_item_lines, split_front_matter
+from .frontmatter import list_item_lines, split_front_matter
+from .load import Source
 from .markup import split_document, to_html
 from .model import (Action, ActionUpdate, AgendaItem, Attendee, Decision, Meeting,
                     MembersBlock, Owner, Page, Reference)

@@ -5,15 +5,12 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import parse_all
-from .config import Config, load_config
-from .link import link
-from .load import read_sources, static_assets
-from .model import Meeting, Page
+from .memo import fingerprint, recall, remember
 from .problems import BuildFailed, Problem, errors_of
-from .pages import plan_site
-from .render import environment, render_pages, shared_digest
-from .write import UnsafePath, reusable, write_site
+from .write import intact
+
+# The stages are imported inside the functions that run them: a build with nothing to do
+# (see memo.py) then costs the interpreter start and one read of the inputs, nothing more.
 
 
 @dataclass
@@ -30,8 +27,29 @@ def default_output(config_path: Path, audience: str) -> Path:
 def build(config_path: Path, output: Path | None = None, audience: str = "public",
           strict: bool = False, cache: bool = True) -> Result:
     """Build the site; raises BuildFailed with every problem and leaves the output untouched."""
-    config = configure(config_path)
-    cache_dir = config.root / ".cache" if cache else None
+    output = (output or default_output(config_path, audience)).resolve()
+    cache_dir = config_path.parent.resolve() / ".cache" if cache else None
+    memo = _cache_file(cache_dir, "memo", output)
+    inputs = fingerprint(config_path, audience, strict, output) \
+        if memo and config_path.is_file() else None
+    if inputs and intact(output, _cache_file(cache_dir, "manifest", output)):
+        remembered = recall(memo, inputs)
+        if remembered is not None:
+            return Result(*remembered, written=0)
+    result = run_stages(configure(config_path), output, audience, strict, cache_dir)
+    if inputs:
+        remember(memo, inputs, result.problems, result.pages)
+    return result
+
+
+def run_stages(config: "Config", output: Path, audience: str, strict: bool,
+               cache_dir: Path | None) -> Result:
+    """load -> model -> link -> render -> write."""
+    from .link import link
+    from .load import static_assets
+    from .pages import plan_site
+    from .render import environment, render_pages, shared_digest
+    from .write import UnsafePath, reusable, write_site
     archive, problems = model(config, cache_dir)
     site, link_problems = link(archive, config, audience)
     problems = sorted(problems + link_problems)
@@ -39,8 +57,7 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     plans, files = plan_site(site)
     salt = shared_digest(site, config.root / "templates")
     digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
-    output = (output or default_output(config_path, audience)).resolve()
-    manifest = _manifest_path(cache_dir, output)
+    manifest = _cache_file(cache_dir, "manifest", output)
     reused = reusable(output, manifest, digests)
     rendered, render_problems = render_pages(
         {path: plan for path, plan in plans.items() if path not in reused}, site,
@@ -58,6 +75,10 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
 def check(config_path: Path, strict: bool = False) -> Result:
     """Everything a build validates, for both audiences, without writing anything."""
     config = configure(config_path)
+    from .link import link
+    from .load import static_assets
+    from .pages import plan_site
+    from .render import environment, render_pages
     archive, problems = model(config, config.root / ".cache")
     site, link_problems = link(archive, config, "members")
     problems = sorted(problems + link_problems)
@@ -68,7 +89,8 @@ def check(config_path: Path, strict: bool = False) -> Result:
     return Result(problems, len(plans) + len(files))
 
 
-def configure(config_path: Path) -> Config:
+def configure(config_path: Path) -> "Config":
+    from .config import load_config
     config, problems = load_config(config_path)
     if config is None:
         raise BuildFailed(problems)
@@ -78,13 +100,16 @@ def configure(config_path: Path) -> Config:
 @dataclass(frozen=True)
 class Archive:
     """What the model stage read: meetings, pages, and keys of files too broken to read."""
-    meetings: list[Meeting]
-    pages: list[Page]
+    meetings: list
+    pages: list
     unreadable: frozenset[str]
 
 
-def model(config: Config, cache_dir: Path | None) -> tuple[Archive, list[Problem]]:
+def model(config: "Config", cache_dir: Path | None) -> tuple[Archive, list[Problem]]:
     """Broken files do not stop the build here, so one run reports every stage's problems."""
+    from .cache import parse_all
+    from .load import read_sources
+    from .model import Meeting, Page
     sources, problems = read_sources(config)
     parsed, parse_problems, unreadable = parse_all(sources, config, cache_dir)
     return Archive([p for p in parsed if isinstance(p, Meeting)],
@@ -97,8 +122,9 @@ def _stop_on(problems: list[Problem], strict: bool) -> None:
         raise BuildFailed(problems)
 
 
-def _manifest_path(cache_dir: Path | None, output: Path) -> Path | None:
+def _cache_file(cache_dir: Path | None, kind: str, output: Path) -> Path | None:
+    """The cache file of one kind for one output folder (builds may target several)."""
     if cache_dir is None:
         return None
     name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
-    return cache_dir / f"manifest-{name}.json"
+    return cache_dir / f"{kind}-{name}.json"

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,17 +52,27 @@ def _date(context, value, style: str = "long") -> str:
     return format_date(value, context["lang"], style) if value else ""
 
 
+POOL_THRESHOLD = 400            # pages; below this a process pool costs more than it saves
+_job: tuple | None = None       # (plans, shared values, env) inherited by forked workers
+
+
 def render_pages(plans: dict, site: Site, env: jinja2.Environment
                  ) -> tuple[dict[str, bytes], list[Problem]]:
+    """HTML for every plan; on a cold build of a large archive, on every core."""
+    global _job
     shared = {"config": site.config, "audience": site.audience,
               "nav": [(page.title, f"{page.name}/") for page in site.pages]}
-    files = {}
+    paths = list(plans)
+    workers = min(os.cpu_count() or 1, 8)
     try:
-        for path, plan in plans.items():
-            page_path = path.removesuffix("index.html") if path.endswith("/index.html") or \
-                path == "index.html" else ""
-            files[path] = env.get_template(plan.template).render(
-                page_path=page_path, lang=plan.language, **shared, **plan.context).encode()
+        if len(paths) < POOL_THRESHOLD or workers < 2 or not _can_fork():
+            return dict(zip(paths, _render(plans, shared, env, paths))), []
+        _job = (plans, shared, env)
+        chunks = [paths[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            rendered = list(pool.map(_render_chunk, chunks))
+        return {p: html for chunk, result in zip(chunks, rendered)
+                for p, html in zip(chunk, result)}, []
     except jinja2.TemplateSyntaxError as exc:
         return {}, [error(exc.filename or exc.name or "templates", exc.lineno or 1,
                           f"template error: {exc.message} — fix the template")]
@@ -67,7 +80,27 @@ def render_pages(plans: dict, site: Site, env: jinja2.Environment
         return {}, [error(getattr(exc, "filename", None) or "templates/", 1,
                           f"template error: {exc} — fix the template or remove it to use "
                           "the built-in one")]
-    return files, []
+    finally:
+        _job = None
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _render_chunk(paths: list[str]) -> list[bytes]:
+    plans, shared, env = _job
+    return _render(plans, shared, env, paths)
+
+
+def _render(plans: dict, shared: dict, env: jinja2.Environment, paths: list[str]) -> list[bytes]:
+    pages = []
+    for path in paths:
+        plan = plans[path]
+        page_path = path.removesuffix("index.html") if path.endswith("index.html") else ""
+        pages.append(env.get_template(plan.template).render(
+            page_path=page_path, lang=plan.language, **shared, **plan.context).encode())
+    return pages
 
 
 def shared_digest(site: Site, site_templates: Path) -> str:

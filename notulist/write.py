@@ -85,7 +85,12 @@ def _same_size(path: Path, size: int) -> bool:
 
 
 def _intact(output: Path, manifest: dict[str, str]) -> bool:
-    return all(_exists(output / path) for path in manifest)
+    return bool(manifest) and all(_exists(output / path) for path in manifest)
+
+
+def intact(output: Path, manifest_path: Path | None) -> bool:
+    """Every file the last build wrote into `output` is still there."""
+    return _intact(output, _read_manifest(manifest_path))
 
 
 def _exists(path: Path) -> bool:
