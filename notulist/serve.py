@@ -78,6 +78,7 @@ class Server:
         self.rebuilder = Rebuilder(self.rebuild, settle)
         self.watcher = Watcher(self.config.resolve(), self.output, self.rebuilder.poke)
         self._threads: list[threading.Thread] = []
+        self._building = threading.Lock()   # one build at a time writes the output folder
 
     @property
     def port(self) -> int:
@@ -106,7 +107,8 @@ class Server:
     def rebuild(self, first: bool = False) -> None:
         started = time.perf_counter()
         try:
-            result = build(self.config, self.output, self.audience, strict=self.strict)
+            with self._building:
+                result = build(self.config, self.output, self.audience, strict=self.strict)
         except BuildFailed as failed:
             messages = [problem.format() for problem in failed.problems]
             return self._failed(messages, len(errors_of(failed.problems, self.strict)))
