@@ -61,7 +61,7 @@ def run_stages(config: "Config", output: Path, audience: str, strict: bool,
     reused = reusable(output, manifest, digests)
     rendered, render_problems = render_pages(
         {path: plan for path, plan in plans.items() if path not in reused}, site,
-        environment(config.root / "templates"))
+        environment(config.root / "templates", cache_dir))
     assets, asset_problems = static_assets(config, {**plans, **files})
     _stop_on(render_problems + asset_problems, strict)
     try:
@@ -84,7 +84,8 @@ def check(config_path: Path, strict: bool = False) -> Result:
     problems = sorted(problems + link_problems)
     _stop_on(problems, strict)
     plans, files = plan_site(site)
-    _, render_problems = render_pages(plans, site, environment(config.root / "templates"))
+    _, render_problems = render_pages(plans, site, environment(config.root / "templates",
+                                                               config.root / ".cache"))
     _stop_on(render_problems + static_assets(config, {**plans, **files})[1], strict)
     return Result(problems, len(plans) + len(files))
 

@@ -18,13 +18,37 @@ from .problems import Problem, error
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
 
-def environment(site_templates: Path) -> jinja2.Environment:
-    """Templates in the site's templates/ override the built-in ones of the same name."""
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process (serve, tests) when no .cache/."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_IN_MEMORY = _MemoryBytecodeCache()
+
+
+def environment(site_templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+    """Templates in the site's templates/ override the built-in ones of the same name.
+    Compiling them costs more than rendering a small site: compiled code is cached, keyed
+    by each template's source."""
+    bytecode = _IN_MEMORY
+    if cache_dir is not None:
+        (cache_dir / "templates").mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir / "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(site_templates),
                                     jinja2.FileSystemLoader(BUILTIN_TEMPLATES)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True, extensions=["jinja2.ext.i18n"], auto_reload=False)
+        lstrip_blocks=True, extensions=["jinja2.ext.i18n"], auto_reload=False,
+        bytecode_cache=bytecode)
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.globals.update(url=_url, date=_date)
     return env

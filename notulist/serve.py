@@ -31,7 +31,7 @@ SCRIPT = Path(__file__).parent / "static_serve" / "livereload.js"
 SCRIPT_TAG = b'<script src="/__notulist/livereload.js" defer></script>'
 SOURCES = ("content", "templates", "static")
 CHANGES = {"created", "modified", "moved", "deleted"}     # not opened/closed: build() reads too
-EDITOR_TEMP = re.compile(r"^(?:.*~|\.#.*|\..*\.sw[a-px]|4913)$")   # emacs, vim (4913: its probe)
+EDITOR_TEMP = re.compile(r"^(?:.*~|\.#.*|#.*#|\..*\.sw[a-px]|4913)$")   # emacs, vim
 LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost)(?::\d+)?", re.IGNORECASE)
 NOT_BUILT = (b"<!doctype html><html><head><meta charset=utf-8><title>Not found</title></head>"
              b"<body><h1>Not found</h1><p>No site has been built yet.</p></body></html>")

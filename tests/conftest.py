@@ -37,6 +37,7 @@ def pytest_addoption(parser):
 
 def write_site(root: Path, files: dict[str, str], config: str = CONFIG) -> Path:
     """A site folder with config.toml and the given files; returns the config path."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
     (root / "config.toml").write_text(config, encoding="utf-8")
     for name, text in files.items():
         path = root / name

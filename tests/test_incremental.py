@@ -1,0 +1,94 @@
+"""Incremental builds are always correct: after random edits, a build that reuses the cache,
+the memo and the previous output gives exactly the bytes of a clean build."""
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from notulist import BuildFailed, build
+from tests.conftest import CONFIG, write_site
+from tests.test_site import tree
+
+SEQUENCES = 100
+STEPS = 3
+
+
+def meeting_text(rng: random.Random, date: str, others: list[str]) -> str:
+    lines = ["---", f"date: {date}", f"time: {rng.choice(['10:00', '15:00'])}",
+             f"location: {rng.choice(['Webex', 'Den Haag', 'NO'])}",
+             "attendees:", "  - Jansen (JenV)", "  - (SZW)", "  - {name: Ann Smith, org: IPO}"]
+    earlier = [o for o in others if o < date]
+    if earlier and rng.random() < 0.5:
+        lines.append(f"approves: {earlier[-1]}")
+    lines += ["---", "", f"## 1. Opening", "", f"- Tekst {rng.randrange(1000)}."]
+    if earlier:
+        lines.append(f"- Zie [[{rng.choice(earlier)}]].")
+    lines += ["", f"## 2. {rng.choice(['Opvang', 'Huisvesting', 'Begroting'])}", "",
+              "- Actie: JenV stuurt een brief, uiterlijk 2030-01-01.",
+              f"- Besluit: de tafel stemt in ({rng.randrange(100)})."]
+    if rng.random() < 0.3:
+        lines += ["", "::: members 5.1.2e", f"Geheim {rng.randrange(100)}.", ":::"]
+    return "\n".join(lines) + "\n"
+
+
+def dates(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / "content/lrt").glob("*.md"))
+
+
+def edit(rng: random.Random, root: Path) -> None:
+    """One random change of the kind a secretariat or a git checkout makes."""
+    existing = dates(root)
+    action = rng.choice(["add", "add", "edit", "rename", "delete", "config", "template"])
+    if action == "add" or not existing:
+        date = f"2024-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}"
+        (root / f"content/lrt/{date}.md").write_text(meeting_text(rng, date, existing))
+    elif action == "edit":
+        date = rng.choice(existing)
+        (root / f"content/lrt/{date}.md").write_text(meeting_text(rng, date, existing))
+    elif action == "rename":
+        old = rng.choice(existing)
+        new = f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}"
+        text = (root / f"content/lrt/{old}.md").read_text().replace(f"date: {old}", f"date: {new}")
+        (root / f"content/lrt/{old}.md").unlink()
+        (root / f"content/lrt/{new}.md").write_text(text)
+    elif action == "delete":
+        (root / f"content/lrt/{rng.choice(existing)}.md").unlink()
+    elif action == "config":
+        title = f"Archief {rng.randrange(100)}"
+        (root / "config.toml").write_text(CONFIG.replace("Test minutes", title))
+    else:
+        (root / "templates").mkdir(exist_ok=True)
+        (root / "templates/footer.html").write_text(f"<p>Voet {rng.randrange(100)}</p>\n")
+
+
+def outcome(config: Path, output: Path, cache: bool):
+    try:
+        return build(config, output, cache=cache).problems
+    except BuildFailed as failed:
+        return ("failed", [p.format() for p in failed.problems])
+
+
+@pytest.mark.parametrize("seed", range(SEQUENCES))
+def test_incremental_build_equals_clean_build(tmp_path, seed):
+    rng = random.Random(seed)
+    root = tmp_path / "site"
+    config = write_site(root, {})
+    (root / "content/lrt").mkdir()
+    for _ in range(rng.randrange(1, 4)):
+        edit(rng, root)
+    outcome(config, root / "output", cache=True)
+    for _ in range(STEPS):
+        edit(rng, root)
+        before = tree(root / "output")
+        incremental = outcome(config, root / "output", cache=True)
+        clean_dir = tmp_path / "clean"
+        shutil.rmtree(clean_dir, ignore_errors=True)
+        clean = outcome(config, clean_dir, cache=False)
+        assert incremental == clean
+        if isinstance(clean, tuple):             # a failed build leaves the output as it was
+            assert tree(root / "output") == before
+        else:
+            assert tree(root / "output") == tree(clean_dir)
