@@ -1,0 +1,86 @@
+"""The command line: new, check, build, exit codes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from notulist.cli import main
+
+FIRST = """
+---
+date: 2024-01-10
+time: 15:00
+location: Webex
+attendees:
+  - Jansen (JenV)
+  - (SZW)
+  - {name: De Vries, org: VNG, role: voorzitter}
+---
+## 1. Opening
+
+## 2. Opvang {#opvang}
+
+- Actie: JenV stuurt een brief, uiterlijk 2024-02-01.
+- Actie (VNG): gemeenten bellen.
+"""
+SECOND = """
+---
+date: 2024-03-01
+approves: 2024-01-10
+---
+## 1. Actielijst
+
+- Afgerond: [[2024-01-10#A2]] gebeld.
+"""
+
+
+def test_new_prefills_from_the_previous_meeting_and_lists_outstanding_actions(site, monkeypatch,
+                                                                              capsys):
+    config = site({"content/lrt/2024-01-10.md": FIRST, "content/lrt/2024-03-01.md": SECOND})
+    monkeypatch.chdir(config.parent)
+    assert main(["new", "lrt", "--date", "2024-04-15"]) == 0
+    path = config.parent / "content/lrt/2024-04-15.md"
+    assert capsys.readouterr().out.strip() == str(path)
+    text = path.read_text()
+    assert "date: 2024-04-15\n" in text and "approves: 2024-03-01\n" in text
+    assert "status: draft\n" in text and "## 2. Actielijst {#actielijst}" in text
+    assert "- [[2024-01-10#A1]] JenV stuurt een brief, uiterlijk 2024-02-01." in text
+    assert "2024-01-10#A2" not in text                   # closed in 2024-03-01
+    # the scaffold itself is a valid meeting: the archive still checks
+    assert main(["check", "--strict"]) == 0
+
+
+def test_new_uses_the_next_free_id_on_the_same_day_and_english_for_english_bodies(site,
+                                                                                  monkeypatch):
+    config = site({"content/board/2024-01-10.md": FIRST.replace("Actie", "Action")})
+    monkeypatch.chdir(config.parent)
+    assert main(["new", "board", "--date", "2024-01-10"]) == 0
+    text = (config.parent / "content/board/2024-01-10-2.md").read_text()
+    assert "## 1. Opening and announcements" in text and "{#action-review}" in text
+    assert "  - {name: De Vries, org: VNG, role: voorzitter}" in text
+
+
+def test_new_for_an_unknown_body_is_an_error(site, monkeypatch, capsys):
+    config = site({"content/lrt/2024-01-10.md": FIRST})
+    monkeypatch.chdir(config.parent)
+    assert main(["new", "nope"]) == 1
+    assert "config.toml:1: there is no body `nope` — use one of: lrt, board" in \
+        capsys.readouterr().err
+
+
+def test_build_exit_codes_and_strict(site, monkeypatch, capsys):
+    config = site({"content/lrt/2024-01-10.md": FIRST.replace("Actie: JenV stuurt",
+                                                              "Actie: iemand stuurt")})
+    monkeypatch.chdir(config.parent)
+    assert main([]) == 0                                 # `build` is the default command
+    assert "warning: this action has no owner" in capsys.readouterr().err
+    assert main(["build", "--strict"]) == 1
+    assert main(["check"]) == 0 and main(["check", "--strict"]) == 1
+    assert (config.parent / "output/lrt/2024-01-10/index.html").is_file()
+
+
+def test_members_build_goes_to_its_own_folder(site, monkeypatch):
+    config = site({"content/lrt/2024-01-10.md": FIRST + "\n::: members\nGeheim.\n:::\n"})
+    monkeypatch.chdir(config.parent)
+    assert main(["build", "--audience", "members"]) == 0
+    assert "Geheim." in (config.parent / "output-members/lrt/2024-01-10/index.html").read_text()
+    assert not (config.parent / "output").exists()

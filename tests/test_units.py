@@ -1,0 +1,78 @@
+"""Unit tests of the link, render and write stages on plain values."""
+from __future__ import annotations
+
+import pytest
+
+from notulist.fragments import relative_url
+from notulist.pipeline import configure, model
+from notulist.link import link
+from notulist.write import UnsafePath, safe_path, write_site
+
+A = "---\ndate: 2024-01-10\n---\n## 1. Opvang {#opvang}\n\n- Actie: JenV belt.\n"
+B = ("---\ndate: 2024-02-10\napproves: 2024-01-10\n---\n## 1. Opvang {#opvang}\n\n"
+     "- Zie [[2024-01-10#opvang]] en [[topic:opvang]].\n- Stand: [[2024-01-10#A1]] loopt.\n"
+     "\n::: members\n- Zie ook [[2024-01-10]].\n:::\n")
+C = "---\ndate: 2024-03-10\naudience: members\n---\n## 1. Geheim {#geheim}\n\n[[2024-02-10]]\n"
+
+
+def linked(site, audience):
+    config_path = site({"content/lrt/2024-01-10.md": A, "content/lrt/2024-02-10.md": B,
+                        "content/lrt/2024-03-10.md": C})
+    config = configure(config_path)
+    archive, problems = model(config, None)
+    result, link_problems = link(archive, config, audience)
+    assert problems + link_problems == []
+    return result
+
+
+def test_link_computes_topics_approvals_backlinks_and_register(site):
+    result = linked(site, "members")
+    assert result.topics == {"geheim": (("lrt/2024-03-10", "geheim"),),
+                             "opvang": (("lrt/2024-01-10", "opvang"), ("lrt/2024-02-10", "opvang"))}
+    assert result.approved_in == {"lrt/2024-01-10": "lrt/2024-02-10"}
+    assert [b.meeting for b in result.backlinks["lrt/2024-01-10"]] == ["lrt/2024-02-10"]
+    assert [b.meeting for b in result.backlinks["topic:opvang"]] == ["lrt/2024-02-10"]
+    state = result.register.states["lrt/2024-01-10#A1"]
+    assert (state.status, [u.meeting for u in state.updates], state.age) == (
+        "open", ["lrt/2024-02-10"], 2)
+
+
+def test_public_view_drops_members_meetings_and_blocks(site):
+    result = linked(site, "public")
+    assert list(result.meetings) == ["lrt/2024-01-10", "lrt/2024-02-10"]
+    assert "topic:geheim" not in result.targets and "lrt/2024-03-10" in result.hidden
+    # the backlink from inside the members block is gone; the one from the item stays
+    assert [(b.meeting, b.item) for b in result.backlinks["lrt/2024-01-10"]] == [
+        ("lrt/2024-02-10", "opvang")]
+    assert "lrt/2024-02-10" not in result.backlinks          # only the members meeting refers
+    assert result.register.states["lrt/2024-01-10#A1"].age == 1
+
+
+@pytest.mark.parametrize("page, target, expected", [
+    ("", "lrt/", "lrt/index.html"),
+    ("lrt/2024-01-10/", "", "../../index.html"),
+    ("lrt/2024-01-10/", "lrt/2024-01-10/#A1", "#A1"),
+    ("lrt/2024-01-10/", "topics/opvang/", "../../topics/opvang/index.html"),
+    ("topics/", "assets/notulist.css", "../assets/notulist.css"),
+    ("actions/closed/", "lrt/2024-01-10/#A1", "../../lrt/2024-01-10/index.html#A1"),
+])
+def test_relative_urls(page, target, expected):
+    assert relative_url(page, target) == expected
+
+
+@pytest.mark.parametrize("path", ["../x", "/abs", "a/../b", "a\\b", "", "a//b", "./a", "a/\0"])
+def test_unsafe_output_paths_are_refused(path):
+    with pytest.raises(UnsafePath):
+        safe_path(path)
+
+
+def test_write_swaps_atomically_links_unchanged_and_removes_stale(tmp_path):
+    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    write_site({"a/index.html": b"A", "b.txt": b"B"}, {}, set(), {}, out, manifest)
+    inode = (out / "a/index.html").stat().st_ino
+    assert write_site({"a/index.html": b"A", "b.txt": b"B"}, {}, set(), {}, out, manifest) == 0
+    assert write_site({"a/index.html": b"A", "c.txt": b"C"}, {}, set(), {}, out, manifest) == 1
+    assert (out / "a/index.html").stat().st_ino == inode     # unchanged: linked, not written
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["c.txt", "index.html"]
+    assert [p.name for p in tmp_path.iterdir()] and not [
+        p for p in tmp_path.iterdir() if p.name.startswith(".out")]
