@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import multiprocessing
 import os
+import threading
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -56,11 +58,16 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
 def _parse_many(sources: list[Source], config: Config) -> list:
     parse = functools.partial(parse_source, config=config)
     workers = min(os.cpu_count() or 1, 8)
-    if len(sources) < POOL_THRESHOLD or workers < 2:
+    if len(sources) < POOL_THRESHOLD or workers < 2 or not can_fork():
         return [parse(s) for s in sources]
     chunk = max(1, len(sources) // (workers * 8))
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(parse, sources, chunksize=chunk))
+
+
+def can_fork() -> bool:
+    """Forking a process that runs other threads (serve) can deadlock: then work serially."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _read_cache(cache_dir: Path | None, stamp) -> dict:

@@ -25,10 +25,13 @@ def fingerprint(config_path: Path, audience: str, strict: bool, output: Path) ->
 
 
 def _files(folder: Path) -> list[Path]:
+    """The files a build reads: hidden ones (editor swap files, .git) are skipped, as the
+    loader skips them, so an open editor does not defeat the memo."""
     found = []
     for top, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", ".cache"))
-        found += [Path(top) / f for f in sorted(files) if not f.endswith((".pyc", "~"))]
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        found += [Path(top) / f for f in sorted(files)
+                  if not f.startswith((".", "#")) and not f.endswith((".pyc", "~"))]
     return found
 
 

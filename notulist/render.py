@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from .cache import can_fork
 from .fragments import relative_url
 from .i18n import format_date, translate
 from .link import Site
@@ -89,7 +90,7 @@ def render_pages(plans: dict, site: Site, env: jinja2.Environment
     paths = list(plans)
     workers = min(os.cpu_count() or 1, 8)
     try:
-        if len(paths) < POOL_THRESHOLD or workers < 2 or not _can_fork():
+        if len(paths) < POOL_THRESHOLD or workers < 2 or not can_fork():
             return dict(zip(paths, _render(plans, shared, env, paths))), []
         _job = (plans, shared, env)
         chunks = [paths[i::workers * 4] for i in range(workers * 4)]
@@ -106,10 +107,6 @@ def render_pages(plans: dict, site: Site, env: jinja2.Environment
                           "the built-in one")]
     finally:
         _job = None
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _render_chunk(paths: list[str]) -> list[bytes]:

@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
@@ -50,10 +51,7 @@ def write_site(root: Path, meetings: dict[str, str]) -> Path:
 def save_like_an_editor(path: Path, text: str) -> None:
     """Write a temporary file next to the original, then rename it over the original."""
     temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
 
 
@@ -205,28 +203,21 @@ def test_a_broken_save_keeps_the_last_good_site_and_reports_errors(running, tmp_
         browser.close()
 
 
-@pytest.mark.parametrize("raw_path", [
-    "/../config.toml",
-    "/%2e%2e/config.toml",
-    "/..%2fconfig.toml",
-    "/%2e%2e%2fconfig.toml",
-    "/b/../../config.toml",
-    "/b/%2E%2E/%2E%2E/config.toml",
-    "/..\\config.toml",
-    "/%5c..%5cconfig.toml",
-    "//config.toml/..",
-    "/leak.toml",
-    "/leak/config.toml",
-    "/leak/",
-])
-def test_nothing_outside_the_output_folder_is_served(running, tmp_path, raw_path):
+TRAVERSALS = ["/../config.toml", "/%2e%2e/config.toml", "/..%2fconfig.toml",
+              "/%2e%2e%2fconfig.toml", "/b/../../config.toml", "/b/%2E%2E/%2E%2E/config.toml",
+              "/..\\config.toml", "/%5c..%5cconfig.toml", "//config.toml/..", "/..",
+              "/leak.toml", "/leak/config.toml", "/leak/", "/leak", "/b/leak.toml"]
+
+
+def test_nothing_outside_the_output_folder_is_served(running, tmp_path):
     site = running()
     output = tmp_path / "output"
-    (output / "leak.toml").symlink_to(tmp_path / "config.toml")
+    (output / "leak.toml").symlink_to(tmp_path / "config.toml")        # made after the build
     (output / "leak").symlink_to(tmp_path, target_is_directory=True)
-    status, body, _ = get(site.port, raw_path)
-    assert status == 404
-    assert "[site]" not in body and "Page not found" in body
+    (output / "b" / "leak.toml").symlink_to("../../config.toml")
+    for raw_path in TRAVERSALS:
+        status, body, _ = get(site.port, raw_path)
+        assert (status, "[site]" in body, "Page not found" in body) == (404, False, True), raw_path
 
 
 def test_pages_are_served_with_the_script_and_the_files_stay_clean(running, tmp_path):
@@ -242,6 +233,29 @@ def test_pages_are_served_with_the_script_and_the_files_stay_clean(running, tmp_
     assert status == 200 and "EventSource" in script and ".innerHTML" not in script
     status, body, _ = get(site.port, "/no/such/page/")
     assert status == 404 and "Page not found" in body and body.count(tag) == 1
+
+
+def test_requests_during_rebuilds_never_miss_the_site(running, tmp_path):
+    site = running()
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def read_the_page_again_and_again() -> None:
+        while not done.is_set():
+            statuses.append(site.page("/b/2024-01-10/")[0])
+
+    readers = [threading.Thread(target=read_the_page_again_and_again) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for version in range(15):       # every build swaps a new output folder in
+            (tmp_path / "content/b/2024-01-10.md").write_text(meeting(f"Version {version}."))
+            site.server.rebuild()
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+    assert len(statuses) > 50 and set(statuses) == {200}
 
 
 def test_the_server_listens_on_127_0_0_1_only(running):
@@ -279,7 +293,8 @@ def test_deleting_a_meeting_removes_its_page_and_link(running, tmp_path):
 def test_editor_temp_files_do_not_rebuild(running, tmp_path):
     site = running()
     folder = tmp_path / "content/b"
-    for name in ("2024-01-10.md~", ".2024-01-10.md.swp", ".#2024-01-10.md", "4913"):
+    for name in ("2024-01-10.md~", ".2024-01-10.md.swp", ".#2024-01-10.md", "#2024-01-10.md#",
+                 "4913"):
         (folder / name).write_text("x")
     (tmp_path / ".cache").mkdir(exist_ok=True)
     (tmp_path / ".cache" / "junk").write_text("x")
@@ -294,7 +309,8 @@ def test_which_paths_count_as_changes(tmp_path):
     ignored = [tmp_path / p for p in ("output/index.html", ".output.new-12/b/index.html",
                                       ".cache/parsed.pickle", ".git/index", "content/out/x.html",
                                       "content/b/x.md~", "content/b/.x.md.swp", "notes.txt",
-                                      "content/b/.#x.md", "content/b/4913", "content/.hidden.md")]
+                                      "content/b/.#x.md", "content/b/#x.md#", "content/b/4913",
+                                      "content/.hidden.md")]
     assert [p for p in relevant if not watcher.relevant(p)] == []
     assert [p for p in ignored if watcher.relevant(p)] == []
 
@@ -331,3 +347,47 @@ def test_ctrl_c_stops_cleanly_with_exit_0(tmp_path):
             process.kill()
     reader.join(timeout=DEADLINE)
     assert "Traceback" not in "".join(printed), printed
+
+
+def test_the_browser_shows_errors_and_reloads_under_a_strict_csp(running, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    site = running()
+    source = tmp_path / "content/b/2024-01-10.md"
+    url = f"http://127.0.0.1:{site.port}/b/2024-01-10/"
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page()
+            page.route(url, with_strict_csp)
+            console = []
+            page.on("console", lambda message: console.append(message.text))
+            page.goto(url)
+            save_like_an_editor(source, meeting("Broken.").replace("2024-01-10", "<b>bad</b>"))
+            overlay = page.wait_for_selector("#notulist-serve-errors", timeout=DEADLINE * 1000)
+            assert "2024-01-10.md:2:" in overlay.inner_text()
+            assert "<b>bad</b>" in overlay.inner_text() and overlay.query_selector("b") is None
+            assert "First version." in page.inner_text("main")
+            save_like_an_editor(source, meeting("Fixed version."))
+            page.wait_for_selector("text=Fixed version.", timeout=DEADLINE * 1000)
+            assert page.query_selector("#notulist-serve-errors") is None
+            assert not [text for text in console if "Content Security Policy" in text], console
+        finally:
+            browser.close()
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium (tests/run.sh installs it), else Playwright's own; else skip."""
+    for executable in (shutil.which("chromium"), None):
+        try:
+            return playwright.chromium.launch(executable_path=executable)
+        except Exception:           # noqa: BLE001 - any launch failure means: try the next one
+            continue
+    pytest.skip("no Chromium for Playwright")
+
+
+def with_strict_csp(route) -> None:
+    """The page as served, under the CSP a strict host would send."""
+    response = route.fetch()
+    headers = {**response.headers, "content-security-policy":
+               "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'"}
+    route.fulfill(response=response, headers=headers)
