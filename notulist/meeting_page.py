@@ -1,16 +1,42 @@
 """What the meeting page shows: header facts, attendance by organisation, agenda, register."""
 from __future__ import annotations
 
-from .fragments import View, meeting_label, owners_text, resolve, status_text
+from .fragments import View, meeting_label, owners_text, resolve, status_text, topic_title
 from .model import Attendee, Meeting
 
 
-def meeting_context(pages, meeting: Meeting, view: View) -> dict:
-    """Plain values only: the page's digest is taken over them."""
+def meeting_inputs(pages, meeting: Meeting, view: View) -> tuple:
+    """Everything the meeting page shows, named cheaply: other meetings by the digest of
+    their file. Keep in step with meeting_context: a fact missing here is a stale page."""
     site = pages.site
-    keys = site.by_body[meeting.body]
-    position = keys.index(meeting.key)
-    neighbour = lambda i: pages.summary(keys[i], view.language) if 0 <= i < len(keys) else None
+    digest = lambda key: site.meetings[key].digest if key in site.meetings else None
+    references = []
+    for reference in meeting.references:
+        target = site.targets.get(reference.target)
+        references.append(None if target is None else topic_title(site, reference.target[6:])
+                          if target.kind == "topic" else digest(target.meeting))
+    states = [site.register.states.get(a.key) for a in meeting.actions]
+    approver = site.approved_in.get(meeting.key)
+    return (view.language, meeting.digest, tuple(references), approver, digest(approver),
+            meeting.approves, digest(meeting.approves),
+            tuple((key, digest(key)) for key in _neighbours(pages, meeting)),
+            tuple((b.meeting, b.item, digest(b.meeting))
+                  for b in site.backlinks.get(meeting.key, ())),
+            tuple((s.status, s.closed_in, digest(s.closed_in)) if s else None for s in states))
+
+
+def _neighbours(pages, meeting: Meeting) -> tuple[str | None, str | None]:
+    body, position = pages.position[meeting.key]
+    keys = pages.site.by_body[body]
+    return (keys[position - 1] if position > 0 else None,
+            keys[position + 1] if position + 1 < len(keys) else None)
+
+
+def meeting_context(pages, meeting: Meeting, view: View) -> dict:
+    """Plain values for meeting.html."""
+    site = pages.site
+    previous, following = _neighbours(pages, meeting)
+    neighbour = lambda key: pages.summary(key, view.language) if key else None
     visible = lambda entity: site.audience == "members" or not entity.members_only
     return {
         "meeting": {"key": meeting.key, "date": meeting.date, "time": meeting.time,
@@ -25,8 +51,8 @@ def meeting_context(pages, meeting: Meeting, view: View) -> dict:
         "absent": group_by_organisation(meeting.absent, site.config),
         "approved_in": _meeting_link(site.approved_in.get(meeting.key), view),
         "approves": _meeting_link(meeting.approves, view),
-        "previous": neighbour(position - 1),
-        "next": neighbour(position + 1),
+        "previous": neighbour(previous),
+        "next": neighbour(following),
         "backlinks": pages.backlinks(meeting.key, view),
         "actions": [{"action": a, "state": site.register.states[a.key],
                      "status": status_text(site.register.states[a.key], view),

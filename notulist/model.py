@@ -90,6 +90,7 @@ class AgendaItem:
 
 @dataclass(frozen=True)
 class Meeting:
+    digest: str                     # of the source file: stands for everything parsed from it
     key: str
     body: str
     id: str

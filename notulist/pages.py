@@ -5,15 +5,17 @@ since the last build need not be rendered again (write.py links the previous fil
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 from .fragments import View, meeting_label, resolve, topic_title
 from .i18n import format_date
 from .link import Site
-from .meeting_page import meeting_context
+from .meeting_page import meeting_context, meeting_inputs
 from .model import Meeting
 from .registers import action_pages, decision_page, organisation_pages
 from .data import data_files
@@ -22,13 +24,20 @@ from .feeds import feed_files
 
 @dataclass(frozen=True)
 class PagePlan:
+    """A page to render. `inputs` are plain values naming everything the page shows: the
+    context itself, or (for meeting pages, the many) a cheaper tuple from which `make`
+    builds the context only when the page must really be rendered again."""
     template: str
     language: str
-    context: dict
+    inputs: object
+    make: Callable[[], dict] | None = None
 
     def digest(self, path: str, salt: str) -> str:
-        data = pickle.dumps((salt, path, self.template, self.language, self.context), 5)
+        data = pickle.dumps((salt, path, self.template, self.language, self.inputs), 5)
         return "page:" + hashlib.sha1(data).hexdigest()
+
+    def context(self) -> dict:
+        return self.make() if self.make else self.inputs
 
 
 class Planner:
@@ -36,6 +45,8 @@ class Planner:
 
     def __init__(self, site: Site):
         self.site, self.config = site, site.config
+        self.position = {key: (body, i) for body, keys in site.by_body.items()
+                         for i, key in enumerate(keys)}
 
     def plan(self, template: str, language: str | None = None, **context) -> PagePlan:
         return PagePlan(template, language or self.config.language, context)
@@ -111,8 +122,9 @@ def _meetings(planner: Planner) -> dict[str, PagePlan]:
         language = planner.config.bodies[meeting.body].language
         path = f"{meeting.body}/{meeting.id}/"
         view = planner.view(path, language, meeting.body)
-        plans[f"{path}index.html"] = planner.plan("meeting.html", language,
-                                                  **meeting_context(planner, meeting, view))
+        plans[f"{path}index.html"] = PagePlan(
+            "meeting.html", language, meeting_inputs(planner, meeting, view),
+            functools.partial(meeting_context, planner, meeting, view))
     return plans
 
 

@@ -59,7 +59,7 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
     if date is None:
         return None
     return Meeting(
-        key=key, body=source.body, id=source.id, path=path, date=date, time=time,
+        digest=source.digest, key=key, body=source.body, id=source.id, path=path, date=date, time=time,
         location=_text_field(data, "location", path, line_of, problems),
         title=_text_field(data, "title", path, line_of, problems), status=status,
         audience=audience, attendees=attendees, absent=absent, approves=approves,

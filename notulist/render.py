@@ -120,7 +120,7 @@ def _render(plans: dict, shared: dict, env: jinja2.Environment, paths: list[str]
         plan = plans[path]
         page_path = path.removesuffix("index.html") if path.endswith("index.html") else ""
         pages.append(env.get_template(plan.template).render(
-            page_path=page_path, lang=plan.language, **shared, **plan.context).encode())
+            page_path=page_path, lang=plan.language, **shared, **plan.context()).encode())
     return pages
 
 
