@@ -181,8 +181,9 @@ def _backlinks(meetings, pages, targets, audience) -> dict[str, tuple[Backlink, 
             owner = target.meeting or target.key
             if owner != meeting.key:
                 found[owner].add(Backlink(meeting.key, reference.item))
-    return {key: tuple(sorted(links, key=lambda b: (b.meeting, b.item)))
-            for key, links in found.items()}
+    order = {m.key: (m.sort_key, {i.anchor: n for n, i in enumerate(m.items)}) for m in meetings}
+    place = lambda b: (order[b.meeting][0], order[b.meeting][1].get(b.item, -1))
+    return {key: tuple(sorted(links, key=place)) for key, links in found.items()}
 
 
 def _organisations(meetings, register: Register, config: Config) -> dict[str, OrganisationRecord]:

@@ -66,7 +66,10 @@ def to_html(text: str, language: str) -> str:
     converter = _converter(language)
     converter.reset()
     # `align` is obsolete HTML and inline styles are blocked by a strict CSP: use classes.
-    return _ALIGN.sub(r' class="align-\1"', sanitise(converter.convert(text)))
+    html = _ALIGN.sub(r' class="align-\1"', sanitise(converter.convert(text)))
+    # Wide tables scroll inside their own box on a phone; focusable, so keys can scroll it.
+    return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>') \
+               .replace("</table>", "</table></div>")
 
 
 def sanitise(html: str) -> str:

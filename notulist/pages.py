@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,8 +34,11 @@ class PagePlan:
     make: Callable[[], dict] | None = None
 
     def digest(self, path: str, salt: str) -> str:
-        data = pickle.dumps((salt, path, self.template, self.language, self.inputs), 5)
-        return "page:" + hashlib.sha1(data).hexdigest()
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, 5)
+        pickler.fast = True     # no memo: equal values give equal bytes, whatever is shared
+        pickler.dump((salt, path, self.template, self.language, self.inputs))
+        return "page:" + hashlib.sha1(buffer.getvalue()).hexdigest()
 
     def context(self) -> dict:
         return self.make() if self.make else self.inputs
@@ -63,10 +67,11 @@ class Planner:
     def summary(self, key: str, language: str) -> dict:
         """A meeting as lists show it: plain values only."""
         meeting = self.site.meetings[key]
-        return {"key": key, "title": self.meeting_title(meeting, language),
-                "path": f"{meeting.body}/{meeting.id}/", "date": meeting.date,
-                "status": meeting.status, "location": meeting.location,
-                "short": self.config.bodies[meeting.body].short}
+        body = self.config.bodies[meeting.body]      # its title is in the body's language
+        return {"key": key, "title": self.meeting_title(meeting, body.language),
+                "lang": body.language, "path": f"{meeting.body}/{meeting.id}/",
+                "date": meeting.date, "status": meeting.status, "location": meeting.location,
+                "short": body.short}
 
     def backlinks(self, key: str, view: View) -> list[dict]:
         links = []

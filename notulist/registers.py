@@ -18,6 +18,7 @@ def action_row(pages, key: str, view: View) -> dict:
         "status": status_text(state, view), "meeting": meeting_label(meeting, view),
         "path": f"{meeting.body}/{meeting.id}/#{action.number}",
         "due": action.due,
+        "lang": site.config.bodies[meeting.body].language,
         "closed": _closed_link(state.closed_in, view),
         "last_note": notes[-1] if notes else None,
         "last_note_meeting": meeting_label(site.meetings[notes[-1].meeting], view)
