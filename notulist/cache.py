@@ -22,6 +22,7 @@ from .problems import Problem
 
 PARSE_MODULES = ("load.py", "frontmatter.py", "body.py", "parse.py", "markup.py", "model.py", "config.py",
                  "problems.py")
+SHARDS = 64                       # cache files; an edit rewrites the one or two it touches
 POOL_THRESHOLD = 48               # below this many misses a process pool costs more than it saves
 
 
@@ -38,12 +39,12 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
     """Parsed meetings and pages in source order, every problem found in them, and the keys
     of the files too broken to read (so later checks do not blame references to them)."""
     stamp = (engine_digest(), config.fingerprint())
-    cached = _read_cache(cache_dir, stamp)
+    shards = _read_cache(cache_dir, stamp)
+    cached = {digest: entry for entries in shards.values() for digest, entry in entries.items()}
     misses = [s for s in sources if s.digest not in cached]
     fresh = dict(zip((s.digest for s in misses), _parse_many(misses, config)))
     results = {s.digest: cached.get(s.digest) or fresh[s.digest] for s in sources}
-    if fresh or len(results) != len(cached):
-        _write_cache(cache_dir, stamp, results)
+    _write_cache(cache_dir, stamp, shards, results)
     parsed, problems, unreadable = [], [], set()
     for source in sources:
         result, found = results[source.digest]
@@ -70,25 +71,44 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def _read_cache(cache_dir: Path | None, stamp) -> dict:
-    if cache_dir is None:
-        return {}
-    try:
-        with open(cache_dir / "parsed.pickle", "rb") as handle:
-            saved_stamp, entries = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        return {}                  # a missing or unreadable cache only costs time
-    return entries if saved_stamp == stamp else {}
+def _shard(digest: str) -> int:
+    return int(digest[:2], 16) % SHARDS
 
 
-def _write_cache(cache_dir: Path | None, stamp, entries: dict) -> None:
+def _read_cache(cache_dir: Path | None, stamp) -> dict[int, dict]:
+    """Shard number -> {content digest: (parsed, problems)}, for the current stamp only."""
+    shards = {}
+    folder = cache_dir / "parsed" if cache_dir else None
+    for path in sorted(folder.glob("*.pickle")) if folder and folder.is_dir() else []:
+        try:
+            with open(path, "rb") as handle:
+                saved_stamp, entries = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                AttributeError, ImportError):
+            continue                # a missing or unreadable shard only costs time
+        if saved_stamp == stamp and path.stem.isdigit():
+            shards[int(path.stem)] = entries
+    return shards
+
+
+def _write_cache(cache_dir: Path | None, stamp, shards: dict[int, dict], results: dict) -> None:
+    """Rewrite only the shards whose set of files changed: one edit touches two of 64."""
     if cache_dir is None:
         return
+    wanted: dict[int, dict] = {}
+    for digest, entry in results.items():
+        wanted.setdefault(_shard(digest), {})[digest] = entry
+    folder = cache_dir / "parsed"
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = cache_dir / f"parsed.pickle.{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            pickle.dump((stamp, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / "parsed.pickle")
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in set(shards) | set(wanted):
+            path = folder / f"{number}.pickle"
+            if number not in wanted:
+                path.unlink(missing_ok=True)
+            elif wanted[number].keys() != shards.get(number, {}).keys():
+                temporary = folder / f"{number}.pickle.{os.getpid()}"
+                with open(temporary, "wb") as handle:
+                    pickle.dump((stamp, wanted[number]), handle, pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
     except OSError:
         pass                       # a read-only checkout still builds, just without a cache
