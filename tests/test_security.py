@@ -16,7 +16,6 @@ red the moment the engine is fixed, so the mark can be removed.
 from __future__ import annotations
 
 import bz2
-import codecs
 import gzip
 import html
 import io
