@@ -60,9 +60,15 @@ class Walk:
     blocks: list[tuple[str | None, int]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     open_block: int | None = None
+    block_lines: list[list[str]] = field(default_factory=list)   # Markdown of each block
     unknown_block: bool = False          # inside `::: other` (reported): its `:::` is no error
     open_entry: Entry | None = None
     fence: str | None = None
+
+    def emit(self, line: str) -> None:
+        """Members blocks are written apart: converted on their own, nothing in them
+        (a footnote, an abbreviation, a link definition) can reach the public text."""
+        (self.out if self.open_block is None else self.block_lines[self.open_block]).append(line)
 
 
 def keyword_pattern(extra: dict[str, tuple[str, ...]]) -> tuple[re.Pattern, dict[str, str]]:
@@ -80,14 +86,14 @@ def walk_body(text: str, first_line: int, walk: Walk) -> str:
     for offset, line in enumerate(text.split("\n")):
         number = first_line + offset
         if walk.fence:
-            walk.out.append(line)
+            walk.emit(line)
             walk.fence = None if line.strip().startswith(walk.fence) else walk.fence
             continue
         fence = FENCE.match(line)
         if fence:
             _close_entry(walk)
             walk.fence = fence.group(1)
-            walk.out.append(line)
+            walk.emit(line)
         elif line.startswith(":::"):
             _members_fence(line, number, walk)
         elif walk.body and HEADING.match(line):
@@ -102,18 +108,22 @@ def walk_body(text: str, first_line: int, walk: Walk) -> str:
     return "\n".join(walk.out)
 
 
+def block_markdown(walk: Walk) -> list[str]:
+    return ["\n".join(lines) for lines in walk.block_lines]
+
+
 def _members_fence(line: str, number: int, walk: Walk) -> None:
     _close_entry(walk)
     name, ground = MEMBERS_FENCE.match(line).groups()
     if not name and walk.unknown_block:
         walk.unknown_block = False
     elif not name and walk.open_block is not None:
-        walk.out.append(block_line("E", walk.open_block))
         walk.open_block = None
     elif name == "members" and walk.open_block is None:
+        walk.emit(block_line("M", len(walk.blocks)))
         walk.open_block = len(walk.blocks)
         walk.blocks.append((ground or None, number))
-        walk.out.append(block_line("B", walk.open_block))
+        walk.block_lines.append([])
     elif name == "members":
         walk.problems.append(error(walk.path, number, "a `::: members` block cannot start "
                                    "inside another — close the first with `:::`"))
@@ -150,7 +160,7 @@ def _heading(heading: str, number: int, walk: Walk) -> None:
     if any(n == item_number for n, _, _, _ in walk.items):
         walk.problems.append(error(walk.path, number, f"two agenda items are numbered "
                                    f"{item_number} — renumber one"))
-    walk.out.append(block_line("H", len(walk.items)))
+    walk.emit(block_line("H", len(walk.items)))
     walk.items.append((item_number, anchor, title or anchor, number))
 
 
@@ -166,13 +176,13 @@ def _text_line(line: str, number: int, previous_blank: bool, walk: Walk) -> None
         walk.entries.append(entry)
         walk.open_entry = entry
         rest = _references(keyword.group("rest"), number, walk)
-        walk.out.append(f"{keyword.group('lead')}{marker} {rest}".rstrip())
+        walk.emit(f"{keyword.group('lead')}{marker} {rest}".rstrip())
         return
     if walk.open_entry and (not line.strip() or LIST_ITEM.match(line)):
         _close_entry(walk)
     elif walk.open_entry:
         walk.open_entry.lines.append(line.strip())
-    walk.out.append(_references(line, number, walk))
+    walk.emit(_references(line, number, walk))
 
 
 def _family(kind: str) -> str:

@@ -71,6 +71,11 @@ def _decision(site: Site, decision) -> dict:
             "url": _url(site, f"{meeting.body}/{meeting.id}/#{decision.number}")}
 
 
+def _cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @) starts with a quote instead."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv(actions: list[dict]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -79,6 +84,6 @@ def _csv(actions: list[dict]) -> bytes:
     for a in actions:
         owners = "; ".join(o["name"] + (f" ({o['org']})" if o["org"] else "") if o["name"]
                            else o["org"] for o in a["owners"])
-        writer.writerow([a["id"], a["meeting"], a["item"] or "", owners, a["text"],
+        writer.writerow([a["id"], a["meeting"], a["item"] or "", _cell(owners), _cell(a["text"]),
                          a["due"] or "", a["status"], a["closed_in"] or "", a["url"]])
     return out.getvalue().encode("utf-8-sig")     # the BOM makes spreadsheets read UTF-8

@@ -35,21 +35,31 @@ def read_sources(config: Config) -> tuple[list[Source], list[Problem]]:
     if not content.is_dir():
         return [], [error(config.path, 1, f"no content folder at {content} — create content/"
                           "<body>/<date>.md next to config.toml")]
-    for path in sorted(content.rglob("*.md")):
-        source = _read_source(config, content, path, problems)
+    for path in site_files(config.root, content, problems):
+        source = _read_source(config, content, path, problems) if path.suffix == ".md" else None
         if source:
             sources.append(source)
     return sources, problems
 
 
+def site_files(root: Path, folder: Path, problems: list[Problem]) -> list[Path]:
+    """Files under `folder`, sorted, hidden ones skipped. A symlink (file or folder, or the
+    folder itself) that leads outside the site folder is refused: it could publish anything."""
+    found, real_root = [], root.resolve()
+    if not folder.is_dir() or _refused(folder, real_root, problems):
+        return []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or _refused(path, real_root, problems):
+            continue
+        if path.is_dir():
+            found += site_files(root, path, problems)
+        elif path.is_file():
+            found.append(path)
+    return found
+
+
 def _read_source(config: Config, content: Path, path: Path, problems) -> Source | None:
     relative = path.relative_to(content)
-    if any(part.startswith(".") for part in relative.parts):
-        return None
-    if path.is_symlink() and not _inside(path.resolve(), config.root):
-        problems.append(error(path, 1, "this file is a symlink to outside the site folder — "
-                              "copy the file into content/ instead"))
-        return None
     folder, stem = relative.parts[0] if len(relative.parts) > 1 else "", path.stem
     if len(relative.parts) != 2 or (folder not in config.bodies and folder != "pages"):
         bodies = ", ".join(sorted(config.bodies)) or "none defined"
@@ -72,6 +82,14 @@ def _read_source(config: Config, content: Path, path: Path, problems) -> Source 
     return Source(path, None if folder == "pages" else folder, stem, text, digest)
 
 
+def _refused(path: Path, real_root: Path, problems: list[Problem]) -> bool:
+    if path.is_symlink() and not _inside(path.resolve(), real_root):
+        problems.append(error(path, 1, "this is a symlink to outside the site folder — "
+                              "copy what it points to into the site folder instead"))
+        return True
+    return False
+
+
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
@@ -85,13 +103,7 @@ def static_assets(config: Config, generated: dict) -> tuple[dict[str, Path], lis
               for p in sorted(BUILTIN_STATIC.rglob("*")) if p.is_file()}
     problems = []
     static = config.root / "static"
-    for path in sorted(static.rglob("*")) if static.is_dir() else []:
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(static).parts):
-            continue
-        if path.is_symlink() and not _inside(path.resolve(), config.root):
-            problems.append(error(path, 1, "this file is a symlink to outside the site folder — "
-                                  "copy the file into static/ instead"))
-            continue
+    for path in site_files(config.root, static, problems):
         name = path.relative_to(static).as_posix()
         if name in generated or name in assets:
             problems.append(error(path, 1, f"static/{name} would overwrite the generated "

@@ -3,7 +3,7 @@
 A placeholder is `\ufdd0` + kind letter + index + `\ufdd1`. U+FDD0/U+FDD1 are Unicode
 noncharacters (load.py replaces any in the input), they pass Markdown and nh3 untouched.
 Kinds: R reference, A action, D decision, U status line, M members block,
-H agenda-item heading, B/E start/end of a members block (only during conversion).
+H agenda-item heading (only during conversion).
 """
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import nh3
 OPEN, CLOSE = "\ufdd0", "\ufdd1"
 PLACEHOLDER = re.compile(f"{OPEN}([RADUM])(\\d+){CLOSE}")
 _HEADING_SPLIT = re.compile(f"<p>{OPEN}H(\\d+){CLOSE}</p>\n?")
-_BLOCK = re.compile(f"<p>{OPEN}B(\\d+){CLOSE}</p>\n?(.*?)<p>{OPEN}E\\1{CLOSE}</p>\n?", re.S)
+_BLOCK_PARAGRAPH = re.compile(f"<p>({OPEN}M\\d+{CLOSE})</p>")
+_FOOTNOTE_IDS = re.compile(r'(id="|href="#)(fn|fnref):')
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 _FOOTNOTES = re.compile(r'\n?<div class="footnote">.*</div>\s*$', re.S)
 
 ALLOWED_TAGS = {
@@ -65,6 +67,7 @@ def to_html(text: str, language: str) -> str:
     """Markdown to HTML through the allow-list: no script, handler, style or javascript: URL."""
     converter = _converter(language)
     converter.reset()
+    text = disarm_character_references(text)
     # `align` is obsolete HTML and inline styles are blocked by a strict CSP: use classes.
     html = _ALIGN.sub(r' class="align-\1"', sanitise(converter.convert(text)))
     # Wide tables scroll inside their own box on a phone; focusable, so keys can scroll it.
@@ -77,19 +80,30 @@ def sanitise(html: str) -> str:
                      url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
 
 
-def split_document(html: str) -> tuple[list[str], dict[int, str], str]:
-    """Cut converted HTML into [intro, item 1, item 2, …], members blocks and footnotes."""
+def split_document(html: str) -> tuple[list[str], str]:
+    """Cut converted HTML into [intro, item 1, item 2, …] and the footnotes."""
     footnotes = ""
     found = _FOOTNOTES.search(html)
     if found:
         footnotes, html = found.group(0).strip(), html[:found.start()]
-    blocks = {}
-
-    def take_block(match: re.Match) -> str:
-        blocks[int(match.group(1))] = match.group(2)
-        return placeholder("M", int(match.group(1))) + "\n"
-
-    html = _BLOCK.sub(take_block, html)
+    html = _BLOCK_PARAGRAPH.sub(r"\1", html)        # the block's own HTML is a <div>
     parts = _HEADING_SPLIT.split(html)
-    chunks = [parts[0]] + parts[2::2]
-    return chunks, blocks, footnotes
+    return [parts[0]] + parts[2::2], footnotes
+
+
+def stray_headings(chunks: list[str]) -> list[int]:
+    """Agenda headings Markdown did not see (inside raw HTML): their placeholder is left."""
+    return [int(n) for chunk in chunks for n in re.findall(f"{OPEN}H(\\d+){CLOSE}", chunk)]
+
+
+def block_html(markdown: str, number: int, language: str) -> str:
+    """A members block converted on its own; its footnote ids cannot clash with the page's."""
+    return _FOOTNOTE_IDS.sub(rf"\1m{number}-\2:", to_html(markdown, language))
+
+
+def disarm_character_references(text: str) -> str:
+    """`&#xfdd0;` would decode to a placeholder character after sanitising: make it U+FFFD."""
+    def replace(match: re.Match) -> str:
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        return "&#xfffd;" if 0xFDD0 <= code <= 0xFDEF or code > 0x10FFFF else match.group(0)
+    return _CHARACTER_REFERENCE.sub(replace, text) if "&#" in text else text

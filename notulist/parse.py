@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .body import Walk, due_date, entry_text, keyword_pattern, normalise_target, walk_body
+from .body import (Walk, block_markdown, due_date, entry_text, keyword_pattern,
+                   normalise_target, walk_body)
 from .config import Config
 from .frontmatter import list_item_lines, split_front_matter
 from .load import Source
-from .markup import split_document, to_html
+from .markup import block_html, split_document, stray_headings, to_html
 from .model import (Action, ActionUpdate, AgendaItem, Attendee, Decision, Meeting,
                     MembersBlock, Owner, Page, Reference)
 from .problems import Problem, error, warning
@@ -51,7 +52,10 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
     walk = Walk(source.body, *keyword_pattern(config.keywords), str(path))
     markdown = walk_body(front.body, front.body_line, walk)
     problems.extend(walk.problems)
-    chunks, block_html, footnotes = split_document(to_html(markdown, language))
+    chunks, footnotes = split_document(to_html(markdown, language))
+    for number in stray_headings(chunks):
+        problems.append(error(path, walk.items[number][3], "this agenda heading stands inside "
+                              "raw HTML — close the HTML element before the heading"))
     key = source.key
     items = tuple(AgendaItem(n, anchor, title, chunks[i + 1] if i + 1 < len(chunks) else "",
                              line) for i, (n, anchor, title, line) in enumerate(walk.items))
@@ -65,7 +69,7 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
         audience=audience, attendees=attendees, absent=absent, approves=approves,
         approves_line=line_of.get("approves", 1), intro_html=chunks[0], items=items,
         actions=actions, decisions=decisions, updates=updates,
-        references=_references(walk), blocks=_blocks(walk, block_html),
+        references=_references(walk), blocks=_blocks(walk, language),
         footnotes_html=footnotes, line_of=dict(line_of))
 
 
@@ -82,9 +86,9 @@ def _page(source: Source, front, config: Config, problems: list[Problem]) -> Pag
     walk = Walk(None, *keyword_pattern({}), str(source.path))
     markdown = walk_body(front.body, front.body_line, walk)
     problems.extend(walk.problems)
-    chunks, block_html, _ = split_document(to_html(markdown, config.language))
+    chunks, footnotes = split_document(to_html(markdown, config.language))
     return Page(source.key, source.id, source.path, str(title or source.id), order,
-                "".join(chunks), _references(walk), _blocks(walk, block_html))
+                "".join(chunks) + footnotes, _references(walk), _blocks(walk, config.language))
 
 
 def _text(value) -> str | None:
@@ -188,9 +192,10 @@ def _references(walk: Walk) -> tuple[Reference, ...]:
     return tuple(Reference(*fields) for fields in walk.references)
 
 
-def _blocks(walk: Walk, html: dict[int, str]) -> tuple[MembersBlock, ...]:
-    return tuple(MembersBlock(ground, html.get(i, ""), line)
-                 for i, (ground, line) in enumerate(walk.blocks))
+def _blocks(walk: Walk, language: str) -> tuple[MembersBlock, ...]:
+    return tuple(MembersBlock(ground, block_html(markdown, i, language), line)
+                 for i, ((ground, line), markdown)
+                 in enumerate(zip(walk.blocks, block_markdown(walk))))
 
 
 def _entries(key, walk: Walk, attendees, config, problems):

@@ -28,6 +28,7 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
           strict: bool = False, cache: bool = True) -> Result:
     """Build the site; raises BuildFailed with every problem and leaves the output untouched."""
     output = (output or default_output(config_path, audience)).resolve()
+    _check_output(config_path, output)
     cache_dir = config_path.parent.resolve() / ".cache" if cache else None
     memo = _cache_file(cache_dir, "memo", output)
     inputs = fingerprint(config_path, audience, strict, output) \
@@ -116,6 +117,17 @@ def model(config: "Config", cache_dir: Path | None) -> tuple[Archive, list[Probl
     return Archive([p for p in parsed if isinstance(p, Meeting)],
                    [p for p in parsed if isinstance(p, Page)],
                    frozenset(unreadable)), problems + parse_problems
+
+
+def _check_output(config_path: Path, output: Path) -> None:
+    """The output folder is replaced whole: it may not hold (or be inside) the sources."""
+    root = config_path.parent.resolve()
+    inside = [root / name for name in ("content", "templates", "static", ".cache", ".git")]
+    if output == root or root.is_relative_to(output) or any(
+            output == folder or output.is_relative_to(folder) for folder in inside):
+        raise BuildFailed([Problem(str(config_path), 1, f"the output folder {output} holds "
+                                   "the site's own files and would be replaced — choose a "
+                                   "folder of its own, like output/")])
 
 
 def _stop_on(problems: list[Problem], strict: bool) -> None:

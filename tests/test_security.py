@@ -82,21 +82,7 @@ CANARIES = {
 }
 
 # Leaks found in the engine; see the report in the reasons. Remove a line once it is fixed.
-KNOWN_LEAKS = {
-    "footnote in a block": "Python-Markdown moves every footnote definition into the one "
-    "footnote <div> at the end of the document, outside the members block, so "
-    "Meeting.footnotes_html (rendered for every audience) holds the members-only footnote",
-    "abbreviation defined in a block": "the abbr extension applies a `*[RVP]: …` definition "
-    "from a members block to the whole document: public text gets <abbr title=…members text…>",
-    "link definition in a block": "a `[bron]: URL` reference definition inside a members "
-    "block resolves `[text][bron]` in public text: the members-only URL is published",
-    "block inside a raw HTML element (board/2024-04-01)": "a `::: members` block inside a raw "
-    "HTML block (<div>…</div>) is not recognised: Markdown keeps the block placeholders as raw "
-    "text inside the div, markup._BLOCK never matches, and the members text is published",
-    "HTML element left open in a block (board/2024-04-01)": "an HTML element left open inside "
-    "a members block (<details> without </details>) swallows the closing placeholder: the "
-    "block is never cut out and its text is published",
-}
+KNOWN_LEAKS: dict[str, str] = {}
 
 
 # --------------------------------------------------------------------------------------------
@@ -655,9 +641,6 @@ def test_data_files_keep_the_text_and_feeds_escape_it(builds):
         ElementTree.parse(builds.public / name)          # well-formed: nothing broke out
 
 
-@pytest.mark.xfail(strict=True, reason="actions.csv writes action text as-is: a cell starting "
-                   "with = + - @ is run as a formula by spreadsheets (CSV injection); prefix "
-                   "such cells with ' (OWASP)")
 def test_actions_csv_cells_cannot_start_a_spreadsheet_formula(builds):
     import csv
     rows = list(csv.reader(io.StringIO((builds.public / "data/actions.csv")
@@ -857,10 +840,6 @@ def test_traversal_errors_reach_the_command_line_as_path_line_message(tmp_path):
 
 
 @pytest.mark.parametrize("target", ["site", "content", "parent"])
-@pytest.mark.xfail(strict=True, reason="write._swap renames whatever folder --output names "
-                   "and deletes it: `--output .` (or content/, or the folder above) wipes "
-                   "config.toml and every minutes file; refuse an output folder that holds "
-                   "the site's config or content")
 def test_output_folder_that_holds_the_sources_is_refused(tmp_path, target):
     config = copy_site(tmp_path / "parent" / "site")
     site = config.parent
@@ -896,11 +875,6 @@ def test_safe_path_refuses_paths_that_could_leave_the_output(path):
     ("meeting", "Tekst &#64976;M3&#64977; met een nagemaakt ledenblok."),
     ("page", "Tekst &#xfdd0;A0&#xfdd1; in een vrije pagina."),
 ])
-@pytest.mark.xfail(strict=True, reason="load.py replaces U+FDD0..U+FDEF in the source, but a "
-                   "character reference (&#xfdd0;) is decoded by nh3 after that: the text then "
-                   "holds a placeholder, fragments._fill indexes past the end (IndexError) or "
-                   "asks a Page for .actions (AttributeError): a traceback instead of "
-                   "path:line: message")
 def test_character_references_cannot_forge_placeholders(tmp_path, where, text):
     config = copy_site(tmp_path / "site")
     name = "content/pages/nep.md" if where == "page" else "content/lrt/2024-06-01.md"
@@ -1025,10 +999,6 @@ def test_symlinked_folder_to_outside_is_never_published(linked_site, tmp_path, f
     assert _published(tmp_path / "out") == []
 
 
-@pytest.mark.xfail(strict=True, reason="a content/<body> folder that is a symlink out of the "
-                   "site folder is skipped without a word (pathlib's rglob does not descend "
-                   "into it): every meeting of that body silently disappears; docs/format.md "
-                   "says such a symlink is refused")
 def test_symlinked_body_folder_to_outside_is_refused_with_an_error(linked_site, tmp_path):
     config, outside = linked_site
     _extra_body(config)
@@ -1040,10 +1010,6 @@ def test_symlinked_body_folder_to_outside_is_refused_with_an_error(linked_site, 
 
 
 @pytest.mark.parametrize("folder", ["static", "content"])
-@pytest.mark.xfail(strict=True, reason="when static/ or content/ itself is a symlink out of the "
-                   "site folder, load.py never sees a symlink (it only asks each file "
-                   "is_symlink()) and publishes the outside files; check path.resolve() is "
-                   "inside config.root for every file")
 def test_symlinked_static_or_content_folder_to_outside_is_refused(linked_site, tmp_path,
                                                                   folder):
     config, outside = linked_site
