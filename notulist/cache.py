@@ -38,13 +38,18 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
               ) -> tuple[list[Meeting | Page], list[Problem], set[str]]:
     """Parsed meetings and pages in source order, every problem found in them, and the keys
     of the files too broken to read (so later checks do not blame references to them)."""
-    stamp = (engine_digest(), config.fingerprint())
-    shards = _read_cache(cache_dir, stamp)
-    cached = {digest: entry for entries in shards.values() for digest, entry in entries.items()}
+    stamp = (engine_digest(), config.fingerprint(), cache_dir)
+    if cache_dir is not None and _recent.get("stamp") == stamp:   # serve keeps its results
+        cached, on_disk = _recent["results"], _recent["on_disk"]
+    else:
+        shards = _read_cache(cache_dir, stamp[:2])
+        cached = {digest: entry for entries in shards.values() for digest, entry in entries.items()}
+        on_disk = {number: entries.keys() for number, entries in shards.items()}
     misses = [s for s in sources if s.digest not in cached]
     fresh = dict(zip((s.digest for s in misses), _parse_many(misses, config)))
     results = {s.digest: cached.get(s.digest) or fresh[s.digest] for s in sources}
-    _write_cache(cache_dir, stamp, shards, results)
+    on_disk = _write_cache(cache_dir, stamp[:2], on_disk, results)
+    _recent.update(stamp=stamp, results=results, on_disk=on_disk)
     parsed, problems, unreadable = [], [], set()
     for source in sources:
         result, found = results[source.digest]
@@ -71,6 +76,9 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+_recent: dict = {}                  # the last build's results in this process
+
+
 def _shard(digest: str) -> int:
     return int(digest[:2], 16) % SHARDS
 
@@ -91,24 +99,26 @@ def _read_cache(cache_dir: Path | None, stamp) -> dict[int, dict]:
     return shards
 
 
-def _write_cache(cache_dir: Path | None, stamp, shards: dict[int, dict], results: dict) -> None:
-    """Rewrite only the shards whose set of files changed: one edit touches two of 64."""
+def _write_cache(cache_dir: Path | None, stamp, on_disk: dict, results: dict) -> dict:
+    """Rewrite only the shards whose set of files changed: one edit touches two of 64.
+    Returns the digests each shard now holds."""
     if cache_dir is None:
-        return
+        return {}
     wanted: dict[int, dict] = {}
     for digest, entry in results.items():
         wanted.setdefault(_shard(digest), {})[digest] = entry
     folder = cache_dir / "parsed"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for number in set(shards) | set(wanted):
+        for number in set(on_disk) | set(wanted):
             path = folder / f"{number}.pickle"
             if number not in wanted:
                 path.unlink(missing_ok=True)
-            elif wanted[number].keys() != shards.get(number, {}).keys():
+            elif wanted[number].keys() != on_disk.get(number, {}):
                 temporary = folder / f"{number}.pickle.{os.getpid()}"
                 with open(temporary, "wb") as handle:
                     pickle.dump((stamp, wanted[number]), handle, pickle.HIGHEST_PROTOCOL)
                 os.replace(temporary, path)
     except OSError:
-        pass                       # a read-only checkout still builds, just without a cache
+        return {}                  # a read-only checkout still builds, just without a cache
+    return {number: entries.keys() for number, entries in wanted.items()}

@@ -69,7 +69,7 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
     problems += register_problems
     shown = [m for m in ordered if audience == "members" or m.audience == "public"]
     register = full_register if audience == "members" else build_register(shown, members=False)[0]
-    targets = collect_targets(shown, public=audience != "members")
+    targets = all_targets if audience == "members" else collect_targets(shown, public=True)
     site = Site(
         config=config, audience=audience, meetings={m.key: m for m in shown},
         by_body=_by_body(shown, config), pages=tuple(sorted(pages, key=lambda p: (p.order, p.name))),
