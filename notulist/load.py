@@ -97,9 +97,9 @@ def _inside(path: Path, root: Path) -> bool:
 BUILTIN_STATIC = Path(__file__).parent / "static"
 
 
-def static_assets(config: Config, generated: dict) -> tuple[dict[str, Path], list[Problem]]:
+def static_assets(config: Config, generated: dict) -> tuple[dict[str, bytes], list[Problem]]:
     """Built-in assets under assets/, the site's static/ as-is at the root of the output."""
-    assets = {f"assets/{p.relative_to(BUILTIN_STATIC).as_posix()}": p
+    assets = {f"assets/{p.relative_to(BUILTIN_STATIC).as_posix()}": p.read_bytes()
               for p in sorted(BUILTIN_STATIC.rglob("*")) if p.is_file()}
     problems = []
     static = config.root / "static"
@@ -109,5 +109,5 @@ def static_assets(config: Config, generated: dict) -> tuple[dict[str, Path], lis
             problems.append(error(path, 1, f"static/{name} would overwrite the generated "
                                   f"{name} — rename or move it"))
             continue
-        assets[name] = path
+        assets[name] = path.read_bytes()
     return assets, problems

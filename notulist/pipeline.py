@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,27 +51,29 @@ def run_stages(config: "Config", output: Path, audience: str, strict: bool,
     from .load import static_assets
     from .pages import plan_site
     from .render import environment, render_pages, shared_digest
-    from .write import UnsafePath, reusable, write_site
+    from .write import UnsafePath, digest, reusable, write_site
     archive, problems = model(config, cache_dir)
     site, link_problems = link(archive, config, audience)
     problems = sorted(problems + link_problems)
     _stop_on(problems, strict)
     plans, files = plan_site(site)
-    salt = shared_digest(site, config.root / "templates")
-    digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
-    manifest = _cache_file(cache_dir, "manifest", output)
-    reused = reusable(output, manifest, digests)
-    rendered, render_problems = render_pages(
-        {path: plan for path, plan in plans.items() if path not in reused}, site,
-        environment(config.root / "templates", cache_dir))
     assets, asset_problems = static_assets(config, {**plans, **files})
-    _stop_on(render_problems + asset_problems, strict)
+    _stop_on(asset_problems, strict)
+    files.update(assets)
+    salt = shared_digest(site, config.root / "templates")
+    page_digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
+    manifest = {**page_digests, **{path: digest(data) for path, data in files.items()}}
+    manifest_path = _cache_file(cache_dir, "manifest", output)
+    reused = reusable(output, manifest_path, page_digests)
+    pages = render_pages({path: plan for path, plan in plans.items() if path not in reused},
+                         site, environment(config.root / "templates", cache_dir))
     try:
-        written = write_site({**rendered, **files}, digests, reused, assets, output, manifest)
+        written = write_site(dict(sorted(manifest.items())),
+                             itertools.chain(pages, files.items()), output, manifest_path)
     except UnsafePath as exc:
         raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
                                    f"folder: {exc} — rename the file or anchor")]) from None
-    return Result(problems, len(plans) + len(files) + len(assets), written)
+    return Result(problems, len(manifest), written)
 
 
 def check(config_path: Path, strict: bool = False) -> Result:
@@ -85,9 +88,10 @@ def check(config_path: Path, strict: bool = False) -> Result:
     problems = sorted(problems + link_problems)
     _stop_on(problems, strict)
     plans, files = plan_site(site)
-    _, render_problems = render_pages(plans, site, environment(config.root / "templates",
-                                                               config.root / ".cache"))
-    _stop_on(render_problems + static_assets(config, {**plans, **files})[1], strict)
+    _stop_on(static_assets(config, {**plans, **files})[1], strict)
+    for _ in render_pages(plans, site, environment(config.root / "templates",
+                                                   config.root / ".cache")):
+        pass                        # a template error raises BuildFailed
     return Result(problems, len(plans) + len(files))
 
 

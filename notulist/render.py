@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from .cache import can_fork
 from .fragments import relative_url
 from .i18n import format_date, translate
 from .link import Site
-from .problems import Problem, error
+from .problems import BuildFailed, error
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -78,12 +79,14 @@ def _date(context, value, style: str = "long") -> str:
 
 
 POOL_THRESHOLD = 400            # pages; below this a process pool costs more than it saves
+CHUNK = 64                      # pages a worker renders per task
 _job: tuple | None = None       # (plans, shared values, env) inherited by forked workers
 
 
-def render_pages(plans: dict, site: Site, env: jinja2.Environment
-                 ) -> tuple[dict[str, bytes], list[Problem]]:
-    """HTML for every plan; on a cold build of a large archive, on every core."""
+def render_pages(plans: dict, site: Site, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+    """(path, HTML) for every plan, as they are made, so the write stage can store them as
+    they come and a large archive is never held in memory twice. On a cold build of a large
+    archive the pages are rendered on every core. A template error raises BuildFailed."""
     global _job
     shared = {"config": site.config, "audience": site.audience,
               "nav": [(page.title, f"{page.name}/") for page in site.pages]}
@@ -91,20 +94,21 @@ def render_pages(plans: dict, site: Site, env: jinja2.Environment
     workers = min(os.cpu_count() or 1, 8)
     try:
         if len(paths) < POOL_THRESHOLD or workers < 2 or not can_fork():
-            return dict(zip(paths, _render(plans, shared, env, paths))), []
+            for path in paths:
+                yield path, _render(plans, shared, env, [path])[0]
+            return
         _job = (plans, shared, env)
-        chunks = [paths[i::workers * 4] for i in range(workers * 4)]
+        chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            rendered = list(pool.map(_render_chunk, chunks))
-        return {p: html for chunk, result in zip(chunks, rendered)
-                for p, html in zip(chunk, result)}, []
+            for chunk, pages in zip(chunks, pool.map(_render_chunk, chunks)):
+                yield from zip(chunk, pages)
     except jinja2.TemplateSyntaxError as exc:
-        return {}, [error(exc.filename or exc.name or "templates", exc.lineno or 1,
-                          f"template error: {exc.message} — fix the template")]
+        raise BuildFailed([error(exc.filename or exc.name or "templates", exc.lineno or 1,
+                                 f"template error: {exc.message} — fix the template")]) from None
     except jinja2.TemplateError as exc:
-        return {}, [error(getattr(exc, "filename", None) or "templates/", 1,
-                          f"template error: {exc} — fix the template or remove it to use "
-                          "the built-in one")]
+        raise BuildFailed([error(getattr(exc, "filename", None) or "templates/", 1,
+                                 f"template error: {exc} — fix the template or remove it to "
+                                 "use the built-in one")]) from None
     finally:
         _job = None
 

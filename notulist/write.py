@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "manifest-{audience}.json"
@@ -39,42 +40,47 @@ def reusable(output: Path, manifest_path: Path | None, digests: dict[str, str]) 
             if previous.get(path) == page_digest and _exists(output / path)}
 
 
-def write_site(files: dict[str, bytes], page_digests: dict[str, str], reused: set[str],
-               assets: dict[str, Path], output: Path, manifest_path: Path | None) -> int:
-    """Make `output` hold exactly these files; returns how many were (re)written.
+def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], output: Path,
+               manifest_path: Path | None) -> int:
+    """Make `output` hold exactly the files of `manifest` (path -> digest of what made it);
+    returns how many were (re)written.
 
-    `reused` pages are not in `files`: their bytes are those of the current output file.
+    `fresh` yields the bytes of files as they are made. A file whose digest is the one its
+    current output file was made from is hard-linked, not written; a manifest path that
+    `fresh` does not yield must be such a file (a page that did not need rendering).
     """
-    for path in [*files, *reused, *assets]:
+    for path in manifest:
         safe_path(path)
-    contents = dict(files)
-    for path, source in assets.items():
-        contents[path] = source.read_bytes()
-    manifest = {path: page_digests.get(path) or digest(data) for path, data in contents.items()}
-    manifest.update({path: page_digests[path] for path in reused})
-    manifest = dict(sorted(manifest.items()))
-    output = output.resolve()
-    previous = _read_manifest(manifest_path)
+    previous, output = _read_manifest(manifest_path), output.resolve()
     if previous == manifest and _intact(output, manifest):
-        return 0
+        return 0                    # nothing to do: `fresh` is not even consumed
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    written = 0
+    written, done = 0, set()
     try:
-        for path in manifest:
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if path in reused or (previous.get(path) == manifest[path]
-                                  and _same_size(output / path, len(contents[path]))):
+        for path, data in fresh:
+            target = _prepare(staging, path, manifest)
+            if previous.get(path) == manifest[path] and _same_size(output / path, len(data)):
                 os.link(output / path, target)
             else:
-                target.write_bytes(contents[path])
+                target.write_bytes(data)
                 written += 1
+            done.add(path)
+        for path in sorted(manifest.keys() - done):
+            os.link(output / path, _prepare(staging, path, manifest))
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _write_manifest(manifest_path, manifest)
     return written
+
+
+def _prepare(staging: Path, path: str, manifest: dict[str, str]) -> Path:
+    if path not in manifest:
+        raise UnsafePath(path)      # every file written must be accounted for
+    target = staging / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
 
 
 def _same_size(path: Path, size: int) -> bool:

@@ -6,7 +6,7 @@ import pytest
 from notulist.fragments import relative_url
 from notulist.pipeline import configure, model
 from notulist.link import link
-from notulist.write import UnsafePath, safe_path, write_site
+from notulist.write import UnsafePath, digest, safe_path, write_site
 
 A = "---\ndate: 2024-01-10\n---\n## 1. Opvang {#opvang}\n\n- Actie: JenV belt.\n"
 B = ("---\ndate: 2024-02-10\napproves: 2024-01-10\n---\n## 1. Opvang {#opvang}\n\n"
@@ -66,13 +66,39 @@ def test_unsafe_output_paths_are_refused(path):
         safe_path(path)
 
 
+def put(files: dict[str, bytes], out, manifest) -> int:
+    return write_site({p: digest(b) for p, b in files.items()}, files.items(), out, manifest)
+
+
 def test_write_swaps_atomically_links_unchanged_and_removes_stale(tmp_path):
     out, manifest = tmp_path / "out", tmp_path / "manifest.json"
-    write_site({"a/index.html": b"A", "b.txt": b"B"}, {}, set(), {}, out, manifest)
+    put({"a/index.html": b"A", "b.txt": b"B"}, out, manifest)
     inode = (out / "a/index.html").stat().st_ino
-    assert write_site({"a/index.html": b"A", "b.txt": b"B"}, {}, set(), {}, out, manifest) == 0
-    assert write_site({"a/index.html": b"A", "c.txt": b"C"}, {}, set(), {}, out, manifest) == 1
+    assert put({"a/index.html": b"A", "b.txt": b"B"}, out, manifest) == 0
+    assert put({"a/index.html": b"A", "c.txt": b"C"}, out, manifest) == 1
     assert (out / "a/index.html").stat().st_ino == inode     # unchanged: linked, not written
     assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["c.txt", "index.html"]
-    assert [p.name for p in tmp_path.iterdir()] and not [
-        p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_a_page_left_unrendered_is_linked_from_the_previous_output(tmp_path):
+    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    write_site({"p/index.html": "page:1", "d.json": digest(b"1")},
+               [("p/index.html", b"<p>1</p>"), ("d.json", b"1")], out, manifest)
+    assert write_site({"p/index.html": "page:1", "d.json": digest(b"2")}, [("d.json", b"2")],
+                      out, manifest) == 1
+    assert (out / "p/index.html").read_bytes() == b"<p>1</p>"
+
+
+def test_a_failure_while_writing_leaves_the_output_untouched(tmp_path):
+    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    put({"a.txt": b"A"}, out, manifest)
+
+    def failing():
+        yield "a.txt", b"B"
+        raise RuntimeError("template broke halfway")
+
+    with pytest.raises(RuntimeError):
+        write_site({"a.txt": digest(b"B")}, failing(), out, manifest)
+    assert (out / "a.txt").read_bytes() == b"A"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
