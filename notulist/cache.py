@@ -20,7 +20,7 @@ from .model import Meeting, Page
 from .parse import parse_source
 from .problems import Problem
 
-PARSE_MODULES = ("load.py", "frontmatter.py", "body.py", "parse.py", "markup.py", "model.py", "config.py",
+PARSE_MODULES = ("load.py", "frontmatter.py", "i18n.py", "locale/nl/LC_MESSAGES/notulist.po", "body.py", "parse.py", "markup.py", "model.py", "config.py",
                  "problems.py")
 SHARDS = 64                       # cache files; an edit rewrites the one or two it touches
 POOL_THRESHOLD = 48               # below this many misses a process pool costs more than it saves

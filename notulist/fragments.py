@@ -87,26 +87,36 @@ def reference(target: str, label: str | None, view: View) -> str:
     if found is None:                # exists only for members: the key, no text, no link
         return f'<span class="ref ref-withheld">{escape(target)}</span>'
     href = view.url(found.path + (f"#{found.fragment}" if found.fragment else ""))
-    text = escape(label or target_label(target, view))
+    text = escape(label) if label else target_label(target, view)
     return f'<a class="ref ref-{found.kind}" href="{escape(href)}">{text}</a>'
 
 
-def target_label(target: str, view: View) -> str:
+def target_label(target: str, view: View) -> Markup:
+    """A label made from the target; its words from another body keep their own language."""
     site, language = view.site, view.language
     found = site.targets[target]
     if found.kind == "topic":
-        return topic_title(site, target[len("topic:"):])
+        anchor = target[len("topic:"):]
+        return in_language(topic_title(site, anchor), topic_language(site, anchor), language)
     meeting = site.meetings[found.meeting]
     label = meeting_label(meeting, view)
     if found.kind == "item":
         item = next(i for i in meeting.items if i.anchor == found.fragment)
-        return translate(language, "%(meeting)s, item %(number)s: %(title)s", meeting=label,
-                         number=item.number, title=item.title)
+        title = in_language(item.title, site.config.bodies[meeting.body].language, language)
+        return Markup(escape(translate(language, "%(meeting)s, item %(number)s: %(title)s"))) \
+            % {"meeting": label, "number": item.number, "title": title}
     if found.kind in ("action", "decision"):
         message = "action %(number)s of %(meeting)s" if found.kind == "action" \
             else "decision %(number)s of %(meeting)s"
-        return translate(language, message, number=found.fragment, meeting=label)
-    return label
+        return escape(translate(language, message, number=found.fragment, meeting=label))
+    return escape(label)
+
+
+def in_language(text: str, text_language: str, page_language: str) -> Markup:
+    """Escaped text, marked with its language when the page is in another (WCAG 3.1.2)."""
+    if text_language == page_language:
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(text_language, text)
 
 
 def meeting_label(meeting: Meeting, view: View) -> str:
@@ -120,8 +130,14 @@ def meeting_label(meeting: Meeting, view: View) -> str:
 
 
 def topic_title(site: Site, anchor: str) -> str:
+    """A topic is called by its most recent agenda item."""
     meeting_key, _ = site.topics[anchor][-1]
     return next(i.title for i in site.meetings[meeting_key].items if i.anchor == anchor)
+
+
+def topic_language(site: Site, anchor: str) -> str:
+    meeting_key, _ = site.topics[anchor][-1]
+    return site.config.bodies[site.meetings[meeting_key].body].language
 
 
 def action_marker(action, view: View) -> str:

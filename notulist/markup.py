@@ -11,6 +11,8 @@ import re
 
 import nh3
 
+from .i18n import translate
+
 OPEN, CLOSE = "\ufdd0", "\ufdd1"
 PLACEHOLDER = re.compile(f"{OPEN}([RADUM])(\\d+){CLOSE}")
 _HEADING_SPLIT = re.compile(f"<p>{OPEN}H(\\d+){CLOSE}</p>\n?")
@@ -71,8 +73,10 @@ def to_html(text: str, language: str) -> str:
     # `align` is obsolete HTML and inline styles are blocked by a strict CSP: use classes.
     html = _ALIGN.sub(r' class="align-\1"', sanitise(converter.convert(text)))
     # Wide tables scroll inside their own box on a phone; focusable, so keys can scroll it.
-    return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>') \
-               .replace("</table>", "</table></div>")
+    label = translate(language, "Table")
+    return html.replace("<table>", f'<div class="table-scroll" role="region" tabindex="0" '
+                                   f'aria-label="{label}"><table>').replace("</table>",
+                                                                           "</table></div>")
 
 
 def sanitise(html: str) -> str:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from .fragments import View, meeting_label, resolve, topic_title
+from .fragments import View, in_language, meeting_label, resolve, topic_language, topic_title
 from .i18n import format_date
 from .link import Site
 from .meeting_page import meeting_context, meeting_inputs
@@ -80,6 +80,7 @@ class Planner:
             item = next((i for i in meeting.items if i.anchor == link.item), None)
             links.append({"label": meeting_label(meeting, view),
                           "item": f"{item.number}. {item.title}" if item else None,
+                          "lang": self.config.bodies[meeting.body].language,
                           "path": f"{meeting.body}/{meeting.id}/"
                                   + (f"#{item.anchor}" if item else "")})
         return links
@@ -135,10 +136,10 @@ def _meetings(planner: Planner) -> dict[str, PagePlan]:
 
 def _topics(planner: Planner) -> dict[str, PagePlan]:
     site, language = planner.site, planner.config.language
-    topics = [(anchor, topic_title(site, anchor), len(entries))
+    topics = [(anchor, topic_title(site, anchor), len(entries), topic_language(site, anchor))
               for anchor, entries in site.topics.items()]
     plans = {"topics/index.html": planner.plan("topics.html", topics=topics)}
-    for anchor, title, _ in topics:
+    for anchor, title, _, title_language in topics:
         path = f"topics/{anchor}/"
         view = planner.view(path, language, None)
         history = []
@@ -146,9 +147,11 @@ def _topics(planner: Planner) -> dict[str, PagePlan]:
             meeting = site.meetings[key]
             item = next(i for i in meeting.items if i.anchor == anchor)
             history.append({"label": meeting_label(meeting, view), "number": item.number,
-                            "title": item.title, "path": f"{meeting.body}/{meeting.id}/"})
+                            "title": item.title, "path": f"{meeting.body}/{meeting.id}/",
+                            "lang": planner.config.bodies[meeting.body].language})
         plans[f"{path}index.html"] = planner.plan(
-            "topic.html", anchor=anchor, title=title, history=history,
+            "topic.html", anchor=anchor, title=title, title_lang=title_language,
+            title_html=in_language(title, title_language, language), history=history,
             backlinks=planner.backlinks(f"topic:{anchor}", view))
     return plans
 

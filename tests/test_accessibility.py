@@ -260,11 +260,7 @@ UNMARKED = r"""([language, texts]) => {
   return [...found];
 }"""
 # Texts only the engine can mark: their template gets no language with them (see each reason).
-ENGINE_GAPS = {
-    "topics": "topic titles come without a language (pages._topics: topics, title, history)",
-    "meeting": "backlinks and references name an agenda item of another body's meeting "
-               "without its language (Planner.backlinks, the ref-item links of the minutes)",
-}
+ENGINE_GAPS: dict[str, str] = {}
 
 
 def page_kind(path: str) -> str:
