@@ -6,6 +6,7 @@ as a whole when the engine's parsing code or the config's parsing-relevant parts
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -67,8 +68,12 @@ def _parse_many(sources: list[Source], config: Config) -> list:
     if len(sources) < POOL_THRESHOLD or workers < 2 or not can_fork():
         return [parse(s) for s in sources]
     chunk = max(1, len(sources) // (workers * 8))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(parse, sources, chunksize=chunk))
+    gc.freeze()                     # workers then do not copy the whole heap to collect it
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(parse, sources, chunksize=chunk))
+    finally:
+        gc.unfreeze()
 
 
 def can_fork() -> bool:

@@ -1,6 +1,7 @@
 """Stage 4: page plans (pages.py) become HTML through Jinja2. Touches no disk but templates."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -98,7 +99,9 @@ def render_pages(plans: dict, site: Site, env: jinja2.Environment) -> Iterator[t
                 yield path, _render(plans, shared, env, [path])[0]
             return
         _job = (plans, shared, env)
-        chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
+        tasks = max(workers * 4, len(paths) // CHUNK)
+        chunks = [paths[i::tasks] for i in range(tasks)]    # big list pages spread out
+        gc.freeze()                 # workers then do not copy the whole heap to collect it
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for chunk, pages in zip(chunks, pool.map(_render_chunk, chunks)):
                 yield from zip(chunk, pages)
@@ -111,6 +114,7 @@ def render_pages(plans: dict, site: Site, env: jinja2.Environment) -> Iterator[t
                                  "use the built-in one")]) from None
     finally:
         _job = None
+        gc.unfreeze()
 
 
 def _render_chunk(paths: list[str]) -> list[bytes]:
