@@ -5,10 +5,14 @@ import hashlib
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .memo import fingerprint, recall, remember
 from .problems import BuildFailed, Problem, errors_of
 from .write import intact
+
+if TYPE_CHECKING:
+    from .config import Config
 
 # The stages are imported inside the functions that run them: a build with nothing to do
 # (see memo.py) then costs the interpreter start and one read of the inputs, nothing more.
@@ -44,7 +48,7 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     return result
 
 
-def run_stages(config: "Config", output: Path, audience: str, strict: bool,
+def run_stages(config: Config, output: Path, audience: str, strict: bool,
                cache_dir: Path | None) -> Result:
     """load -> model -> link -> render -> write."""
     from .link import link
@@ -95,7 +99,7 @@ def check(config_path: Path, strict: bool = False) -> Result:
     return Result(problems, len(plans) + len(files))
 
 
-def configure(config_path: Path) -> "Config":
+def configure(config_path: Path) -> Config:
     from .config import load_config
     config, problems = load_config(config_path)
     if config is None:
@@ -111,7 +115,7 @@ class Archive:
     unreadable: frozenset[str]
 
 
-def model(config: "Config", cache_dir: Path | None) -> tuple[Archive, list[Problem]]:
+def model(config: Config, cache_dir: Path | None) -> tuple[Archive, list[Problem]]:
     """Broken files do not stop the build here, so one run reports every stage's problems."""
     from .cache import parse_all
     from .load import read_sources

@@ -1,7 +1,6 @@
 """The command line: new, check, build, exit codes."""
 from __future__ import annotations
 
-import datetime as dt
 
 from notulist.cli import main
 

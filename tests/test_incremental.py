@@ -23,7 +23,7 @@ def meeting_text(rng: random.Random, date: str, others: list[str]) -> str:
     earlier = [o for o in others if o < date]
     if earlier and rng.random() < 0.5:
         lines.append(f"approves: {earlier[-1]}")
-    lines += ["---", "", f"## 1. Opening", "", f"- Tekst {rng.randrange(1000)}."]
+    lines += ["---", "", "## 1. Opening", "", f"- Tekst {rng.randrange(1000)}."]
     if earlier:
         lines.append(f"- Zie [[{rng.choice(earlier)}]].")
     lines += ["", f"## 2. {rng.choice(['Opvang', 'Huisvesting', 'Begroting'])}", "",
