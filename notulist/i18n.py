@@ -33,8 +33,3 @@ def translate(language: str, message: str, **values) -> str:
 def format_date(date: dt.date, language: str, style: str = "long") -> str:
     """22 september 2023 (nl), 22 September 2023 (en)."""
     return babel_format_date(date, style, locale=BABEL_LOCALES[language])
-
-
-@functools.lru_cache(maxsize=4096)
-def month_year(date: dt.date, language: str) -> str:
-    return babel_format_date(date, "LLLL y", locale=BABEL_LOCALES[language])

@@ -17,11 +17,16 @@ def fingerprint(config_path: Path, audience: str, strict: bool, output: Path) ->
     digest = hashlib.sha1(repr((audience, strict, str(output))).encode())
     root = config_path.parent
     for folder in (ENGINE, root / "content", root / "templates", root / "static"):
-        for path in _files(folder):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+        hash_folder(digest, folder)
     digest.update(config_path.read_bytes())
     return digest.hexdigest()
+
+
+def hash_folder(digest, folder: Path) -> None:
+    """Add the names and bytes of every file a build reads under `folder` to `digest`."""
+    for path in _files(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
 
 
 def _files(folder: Path) -> list[Path]:

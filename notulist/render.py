@@ -16,6 +16,7 @@ from .cache import can_fork
 from .fragments import relative_url
 from .i18n import format_date, translate
 from .link import Site
+from .memo import hash_folder
 from .problems import BuildFailed, error
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -133,13 +134,10 @@ def _render(plans: dict, shared: dict, env: jinja2.Environment, paths: list[str]
 
 
 def shared_digest(site: Site, site_templates: Path) -> str:
-    """What every page depends on besides its own context: engine, templates, config."""
+    """What every page depends on besides its own plan: engine, templates, config."""
     digest = hashlib.sha1(site.audience.encode())
-    engine = Path(__file__).parent
-    for folder in (engine, site_templates):
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if path.is_file() and path.suffix in (".py", ".html", ".po", ".xml", ".txt"):
-                digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    for folder in (Path(__file__).parent, site_templates):
+        hash_folder(digest, folder)
     digest.update(site.config.path.read_bytes())
     digest.update(repr([(p.title, p.name) for p in site.pages]).encode())
     return digest.hexdigest()
