@@ -36,7 +36,7 @@ def meeting_context(pages, meeting: Meeting, view: View) -> dict:
     """Plain values for meeting.html."""
     site = pages.site
     previous, following = _neighbours(pages, meeting)
-    neighbour = lambda key: pages.summary(key, view.language) if key else None
+    neighbour = lambda key: pages.summary(key) if key else None
     visible = lambda entity: site.audience == "members" or not entity.members_only
     return {
         "meeting": {"key": meeting.key, "date": meeting.date, "time": meeting.time,

@@ -51,6 +51,7 @@ class Planner:
         self.site, self.config = site, site.config
         self.position = {key: (body, i) for body, keys in site.by_body.items()
                          for i, key in enumerate(keys)}
+        self.summaries: dict[str, dict] = {}
 
     def plan(self, template: str, language: str | None = None, **context) -> PagePlan:
         return PagePlan(template, language or self.config.language, context)
@@ -64,8 +65,14 @@ class Planner:
         body = self.config.bodies[meeting.body]
         return f"{body.name}, {format_date(meeting.date, language or body.language)}"
 
-    def summary(self, key: str, language: str) -> dict:
-        """A meeting as lists show it: plain values only."""
+    def summary(self, key: str) -> dict:
+        """A meeting as lists show it: plain values only, in the body's language (the lists
+        mark it when the page is in another), made once per meeting."""
+        if key not in self.summaries:
+            self.summaries[key] = self._summary(key)
+        return self.summaries[key]
+
+    def _summary(self, key: str) -> dict:
         meeting = self.site.meetings[key]
         body = self.config.bodies[meeting.body]      # its title is in the body's language
         return {"key": key, "title": self.meeting_title(meeting, body.language),
@@ -105,7 +112,7 @@ def _home(planner: Planner) -> dict[str, PagePlan]:
     site, language = planner.site, planner.config.language
     latest = sorted(site.meetings, key=lambda k: site.meetings[k].sort_key)[-10:]
     return {"index.html": planner.plan(
-        "home.html", latest=[planner.summary(k, language) for k in reversed(latest)],
+        "home.html", latest=[planner.summary(k) for k in reversed(latest)],
         counts={body: len(keys) for body, keys in site.by_body.items()},
         topics=len(site.topics), outstanding=len(site.register.outstanding()))}
 
@@ -115,7 +122,7 @@ def _bodies(planner: Planner) -> dict[str, PagePlan]:
     for key, body in planner.config.bodies.items():
         years = defaultdict(list)
         for meeting_key in reversed(planner.site.by_body[key]):
-            summary = planner.summary(meeting_key, body.language)
+            summary = planner.summary(meeting_key)
             years[summary["date"].year].append(summary)
         plans[f"{key}/index.html"] = planner.plan("body.html", body.language, body=body,
                                                   years=list(years.items()))

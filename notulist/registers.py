@@ -89,9 +89,9 @@ def organisation_pages(pages) -> dict:
         view = pages.view(path, config.language, None)
         attendance = []
         for body_key, body in config.bodies.items():
-            attended = [pages.summary(k, body.language) for k in record.attended
+            attended = [pages.summary(k) for k in record.attended
                         if site.meetings[k].body == body_key]
-            missed = [pages.summary(k, body.language) for k in record.missed
+            missed = [pages.summary(k) for k in record.missed
                       if site.meetings[k].body == body_key]
             if attended or missed:
                 attendance.append({"body": body, "attended": attended, "missed": missed,
