@@ -109,7 +109,7 @@ def plan_pages(planner: Planner) -> dict[str, PagePlan]:
 
 
 def _home(planner: Planner) -> dict[str, PagePlan]:
-    site, language = planner.site, planner.config.language
+    site = planner.site
     latest = sorted(site.meetings, key=lambda k: site.meetings[k].sort_key)[-10:]
     return {"index.html": planner.plan(
         "home.html", latest=[planner.summary(k) for k in reversed(latest)],
