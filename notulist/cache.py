@@ -20,6 +20,7 @@ from .load import Source
 from .model import Meeting, Page
 from .parse import parse_source
 from .problems import Problem
+from .progress import Progress, counted
 
 PARSE_MODULES = ("load.py", "frontmatter.py", "i18n.py", "locale/nl/LC_MESSAGES/notulist.po", "body.py", "parse.py", "markup.py", "model.py", "config.py",
                  "problems.py")
@@ -35,7 +36,8 @@ def engine_digest() -> str:
     return digest.hexdigest()
 
 
-def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
+def parse_all(sources: list[Source], config: Config, cache_dir: Path | None,
+              progress: Progress | None = None
               ) -> tuple[list[Meeting | Page], list[Problem], set[str]]:
     """Parsed meetings and pages in source order, every problem found in them, and the keys
     of the files too broken to read (so later checks do not blame references to them)."""
@@ -47,7 +49,7 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
         cached = {digest: entry for entries in shards.values() for digest, entry in entries.items()}
         on_disk = {number: entries.keys() for number, entries in shards.items()}
     misses = [s for s in sources if s.digest not in cached]
-    fresh = dict(zip((s.digest for s in misses), _parse_many(misses, config)))
+    fresh = dict(zip((s.digest for s in misses), _parse_many(misses, config, progress)))
     results = {s.digest: cached.get(s.digest) or fresh[s.digest] for s in sources}
     on_disk = _write_cache(cache_dir, stamp[:2], on_disk, results)
     _recent.update(stamp=stamp, results=results, on_disk=on_disk)
@@ -62,16 +64,17 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None
     return parsed, problems, unreadable
 
 
-def _parse_many(sources: list[Source], config: Config) -> list:
+def _parse_many(sources: list[Source], config: Config, progress: Progress | None) -> list:
     parse = functools.partial(parse_source, config=config)
     workers = min(os.cpu_count() or 1, 8)
     if len(sources) < POOL_THRESHOLD or workers < 2 or not can_fork():
-        return [parse(s) for s in sources]
+        return list(counted(map(parse, sources), "parsing", len(sources), progress))
     chunk = max(1, len(sources) // (workers * 8))
     gc.freeze()                     # workers then do not copy the whole heap to collect it
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(parse, sources, chunksize=chunk))
+            return list(counted(pool.map(parse, sources, chunksize=chunk), "parsing",
+                                len(sources), progress))
     finally:
         gc.unfreeze()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .pipeline import build, check
 from .problems import BuildFailed, Problem
+from .progress import for_terminal
 
 
 def parser() -> argparse.ArgumentParser:
@@ -65,7 +66,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args) -> int:
     started = time.perf_counter()
-    result = build(args.config, args.output, args.audience, strict=args.strict)
+    progress = for_terminal(sys.stderr)
+    try:
+        result = build(args.config, args.output, args.audience, strict=args.strict,
+                       progress=progress)
+    finally:
+        if progress:
+            progress.close()
     report(result.problems)
     print(f"built {result.pages} files ({result.written} changed) in "
           f"{time.perf_counter() - started:.2f} s", file=sys.stderr)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from .memo import fingerprint, recall, remember
 from .problems import BuildFailed, Problem, errors_of
+from .progress import Progress, counted
 from .write import intact
 
 if TYPE_CHECKING:
@@ -30,8 +31,9 @@ def default_output(config_path: Path, audience: str) -> Path:
 
 
 def build(config_path: Path, output: Path | None = None, audience: str = "public",
-          strict: bool = False, cache: bool = True) -> Result:
-    """Build the site; raises BuildFailed with every problem and leaves the output untouched."""
+          strict: bool = False, cache: bool = True, progress: Progress | None = None) -> Result:
+    """Build the site; raises BuildFailed with every problem and leaves the output untouched.
+    `progress(step, done, total)` hears of each file parsed and page rendered."""
     output = (output or default_output(config_path, audience)).resolve()
     _check_output(config_path, output)
     cache_dir = config_path.parent.resolve() / ".cache" if cache else None
@@ -42,21 +44,21 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
         remembered = recall(memo, inputs)
         if remembered is not None:
             return Result(*remembered, written=0)
-    result = run_stages(configure(config_path), output, audience, strict, cache_dir)
+    result = run_stages(configure(config_path), output, audience, strict, cache_dir, progress)
     if inputs:
         remember(memo, inputs, result.problems, result.pages)
     return result
 
 
 def run_stages(config: Config, output: Path, audience: str, strict: bool,
-               cache_dir: Path | None) -> Result:
+               cache_dir: Path | None, progress: Progress | None = None) -> Result:
     """load -> model -> link -> render -> write."""
     from .link import link
     from .load import static_assets
     from .pages import plan_site
     from .render import environment, render_pages, shared_digest
     from .write import UnsafePath, digest, reusable, write_site
-    archive, problems = model(config, cache_dir)
+    archive, problems = model(config, cache_dir, progress)
     site, link_problems = link(archive, config, audience)
     problems = sorted(problems + link_problems)
     _stop_on(problems, strict)
@@ -69,8 +71,9 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     manifest = {**page_digests, **{path: digest(data) for path, data in files.items()}}
     manifest_path = _cache_file(cache_dir, "manifest", output)
     reused = reusable(output, manifest_path, page_digests)
-    pages = render_pages({path: plan for path, plan in plans.items() if path not in reused},
-                         site, environment(config.root / "templates", cache_dir))
+    fresh = {path: plan for path, plan in plans.items() if path not in reused}
+    pages = counted(render_pages(fresh, site, environment(config.root / "templates", cache_dir)),
+                    "rendering", len(fresh), progress)
     try:
         written = write_site(dict(sorted(manifest.items())),
                              itertools.chain(pages, files.items()), output, manifest_path)
@@ -115,13 +118,14 @@ class Archive:
     unreadable: frozenset[str]
 
 
-def model(config: Config, cache_dir: Path | None) -> tuple[Archive, list[Problem]]:
+def model(config: Config, cache_dir: Path | None, progress: Progress | None = None
+          ) -> tuple[Archive, list[Problem]]:
     """Broken files do not stop the build here, so one run reports every stage's problems."""
     from .cache import parse_all
     from .load import read_sources
     from .model import Meeting, Page
     sources, problems = read_sources(config)
-    parsed, parse_problems, unreadable = parse_all(sources, config, cache_dir)
+    parsed, parse_problems, unreadable = parse_all(sources, config, cache_dir, progress)
     return Archive([p for p in parsed if isinstance(p, Meeting)],
                    [p for p in parsed if isinstance(p, Page)],
                    frozenset(unreadable)), problems + parse_problems
