@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,39 +36,48 @@ def read_sources(config: Config) -> tuple[list[Source], list[Problem]]:
     if not content.is_dir():
         return [], [error(config.path, 1, f"no content folder at {content} — create content/"
                           "<body>/<date>.md next to config.toml")]
-    for path in site_files(config.root, content, problems):
-        source = _read_source(config, content, path, problems) if path.suffix == ".md" else None
+    for path, relative in site_files(config.root, content, problems):
+        source = _read_source(config, path, relative.split("/"), problems) \
+            if relative.endswith(".md") else None
         if source:
             sources.append(source)
     return sources, problems
 
 
-def site_files(root: Path, folder: Path, problems: list[Problem]) -> list[Path]:
-    """Files under `folder`, sorted, hidden ones skipped. A symlink (file or folder, or the
-    folder itself) that leads outside the site folder is refused: it could publish anything."""
-    found, real_root = [], root.resolve()
+def site_files(root: Path, folder: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
+    """(file, its path relative to `folder`), sorted, hidden ones skipped. A symlink (file
+    or folder, or the folder itself) leading outside the site folder is refused: it could
+    publish anything."""
+    real_root = root.resolve()
     if not folder.is_dir() or _refused(folder, real_root, problems):
         return []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or _refused(path, real_root, problems):
-            continue
-        if path.is_dir():
-            found += site_files(root, path, problems)
-        elif path.is_file():
-            found.append(path)
+    return [(Path(path), relative) for path, relative
+            in _walk(str(folder), "", real_root, problems)]
+
+
+def _walk(folder: str, prefix: str, real_root: Path, problems) -> list[tuple[str, str]]:
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.startswith(".") or (
+                    entry.is_symlink() and _refused(Path(entry.path), real_root, problems)):
+                continue
+            if entry.is_dir():
+                found += _walk(entry.path, f"{prefix}{entry.name}/", real_root, problems)
+            elif entry.is_file():
+                found.append((entry.path, prefix + entry.name))
     return found
 
 
-def _read_source(config: Config, content: Path, path: Path, problems) -> Source | None:
-    relative = path.relative_to(content)
-    folder, stem = relative.parts[0] if len(relative.parts) > 1 else "", path.stem
-    if len(relative.parts) != 2 or (folder not in config.bodies and folder != "pages"):
+def _read_source(config: Config, path: Path, parts: list[str], problems) -> Source | None:
+    folder, stem = parts[0] if len(parts) > 1 else "", parts[-1][:-len(".md")]
+    if len(parts) != 2 or (folder not in config.bodies and folder != "pages"):
         bodies = ", ".join(sorted(config.bodies)) or "none defined"
         problems.append(error(path, 1, f"a content file must be content/<body>/<id>.md or "
                               f"content/pages/<name>.md — bodies in config.toml: {bodies}"))
         return None
     if not FILE_ID.match(stem):
-        problems.append(error(path, 1, f"the file name `{path.name}` cannot be used in a URL — "
+        problems.append(error(path, 1, f"the file name `{parts[-1]}` cannot be used in a URL — "
                               "use letters, digits and dashes, like 2024-03-14.md"))
         return None
     try:
@@ -103,8 +113,7 @@ def static_assets(config: Config, generated: dict) -> tuple[dict[str, bytes], li
               for p in sorted(BUILTIN_STATIC.rglob("*")) if p.is_file()}
     problems = []
     static = config.root / "static"
-    for path in site_files(config.root, static, problems):
-        name = path.relative_to(static).as_posix()
+    for path, name in site_files(config.root, static, problems):
         if name in generated or name in assets:
             problems.append(error(path, 1, f"static/{name} would overwrite the generated "
                                   f"{name} — rename or move it"))
