@@ -97,7 +97,7 @@ def target_label(target: str, view: View) -> Markup:
     found = site.targets[target]
     if found.kind == "topic":
         anchor = target[len("topic:"):]
-        return in_language(topic_title(site, anchor), topic_language(site, anchor), language)
+        return in_language(*site.topic_names[anchor], language)
     meeting = site.meetings[found.meeting]
     label = meeting_label(meeting, view)
     if found.kind == "item":
@@ -127,17 +127,6 @@ def meeting_label(meeting: Meeting, view: View) -> str:
     if meeting.body == view.body:
         return date + suffix
     return f"{view.site.config.bodies[meeting.body].short} {date}{suffix}"
-
-
-def topic_title(site: Site, anchor: str) -> str:
-    """A topic is called by its most recent agenda item."""
-    meeting_key, _ = site.topics[anchor][-1]
-    return next(i.title for i in site.meetings[meeting_key].items if i.anchor == anchor)
-
-
-def topic_language(site: Site, anchor: str) -> str:
-    meeting_key, _ = site.topics[anchor][-1]
-    return site.config.bodies[site.meetings[meeting_key].body].language
 
 
 def action_marker(action, view: View) -> str:

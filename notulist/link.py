@@ -49,6 +49,7 @@ class Site:
     hidden: frozenset[str]                  # targets that exist, but not for this audience
     approved_in: dict[str, str]
     topics: dict[str, tuple[tuple[str, str], ...]]   # anchor -> (meeting key, anchor), oldest first
+    topic_names: dict[str, tuple[str, str]]          # anchor -> (title, language) of the newest
     backlinks: dict[str, tuple[Backlink, ...]]       # meeting key or topic:x -> who refers to it
     organisations: dict[str, OrganisationRecord]
     register: Register
@@ -76,7 +77,7 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
         targets=targets, hidden=frozenset(all_targets) - frozenset(targets),
         # by key, whoever approved: a members-only approver shows as its key alone
         approved_in={m.approves: m.key for m in ordered if m.approves},
-        topics=_topics(shown), backlinks=_backlinks(shown, pages, targets, audience),
+        topics=_topics(shown), topic_names=_topic_names(shown, config), backlinks=_backlinks(shown, pages, targets, audience),
         organisations=_organisations(shown, register, config),
         register=register, newest=shown[-1].date if shown else None)
     return site, problems
@@ -168,6 +169,15 @@ def _topics(meetings: list[Meeting]) -> dict[str, tuple[tuple[str, str], ...]]:
         for item in meeting.items:
             topics[item.anchor].append((meeting.key, item.anchor))
     return {anchor: tuple(entries) for anchor, entries in sorted(topics.items())}
+
+
+def _topic_names(meetings: list[Meeting], config: Config) -> dict[str, tuple[str, str]]:
+    """A topic is called by its most recent agenda item, in that item's language."""
+    names = {}
+    for meeting in meetings:                 # oldest first: the newest one stays
+        for item in meeting.items:
+            names[item.anchor] = (item.title, config.bodies[meeting.body].language)
+    return names
 
 
 def _backlinks(meetings, pages, targets, audience) -> dict[str, tuple[Backlink, ...]]:

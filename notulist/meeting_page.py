@@ -1,7 +1,7 @@
 """What the meeting page shows: header facts, attendance by organisation, agenda, register."""
 from __future__ import annotations
 
-from .fragments import View, meeting_label, owners_text, resolve, status_text, topic_title
+from .fragments import View, meeting_label, owners_text, resolve, status_text
 from .model import Attendee, Meeting
 
 
@@ -13,7 +13,7 @@ def meeting_inputs(pages, meeting: Meeting, view: View) -> tuple:
     references = []
     for reference in meeting.references:
         target = site.targets.get(reference.target)
-        references.append(None if target is None else topic_title(site, reference.target[6:])
+        references.append(None if target is None else site.topic_names[target.key[6:]]
                           if target.kind == "topic" else digest(target.meeting))
     states = [site.register.states.get(a.key) for a in meeting.actions]
     approver = site.approved_in.get(meeting.key)

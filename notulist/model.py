@@ -113,7 +113,6 @@ class Meeting:
     references: tuple[Reference, ...]
     blocks: tuple[MembersBlock, ...]
     footnotes_html: str
-    line_of: dict                   # front-matter key -> line, for messages from later stages
 
     @property
     def sort_key(self) -> tuple:

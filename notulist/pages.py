@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from .fragments import View, in_language, meeting_label, resolve, topic_language, topic_title
+from .fragments import View, in_language, meeting_label, resolve
 from .i18n import format_date
 from .link import Site
 from .meeting_page import meeting_context, meeting_inputs
@@ -143,10 +143,10 @@ def _meetings(planner: Planner) -> dict[str, PagePlan]:
 
 def _topics(planner: Planner) -> dict[str, PagePlan]:
     site, language = planner.site, planner.config.language
-    topics = [(anchor, topic_title(site, anchor), len(entries), topic_language(site, anchor))
+    topics = [(anchor, *site.topic_names[anchor], len(entries))
               for anchor, entries in site.topics.items()]
     plans = {"topics/index.html": planner.plan("topics.html", topics=topics)}
-    for anchor, title, _, title_language in topics:
+    for anchor, title, title_language, _ in topics:
         path = f"topics/{anchor}/"
         view = planner.view(path, language, None)
         history = []

@@ -70,7 +70,7 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
         approves_line=line_of.get("approves", 1), intro_html=chunks[0], items=items,
         actions=actions, decisions=decisions, updates=updates,
         references=_references(walk), blocks=_blocks(walk, language),
-        footnotes_html=footnotes, line_of=dict(line_of))
+        footnotes_html=footnotes)
 
 
 def _page(source: Source, front, config: Config, problems: list[Problem]) -> Page | None:
