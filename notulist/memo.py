@@ -22,6 +22,15 @@ def fingerprint(config_path: Path, audience: str, strict: bool, output: Path) ->
     return digest.hexdigest()
 
 
+def page_salt(config_path: Path, site_templates: Path, audience: str, menu: list) -> str:
+    """What every page depends on besides its own plan: engine, templates, config, menu."""
+    digest = hashlib.sha1(repr((audience, menu)).encode())
+    for folder in (ENGINE, site_templates):
+        hash_folder(digest, folder)
+    digest.update(config_path.read_bytes())
+    return digest.hexdigest()
+
+
 def hash_folder(digest, folder: Path) -> None:
     """Add the names and bytes of every file a build reads under `folder` to `digest`."""
     for path in _files(folder):

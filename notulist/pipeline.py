@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .memo import fingerprint, recall, remember
+from .memo import fingerprint, page_salt, recall, remember
 from .problems import BuildFailed, Problem, errors_of
 from .progress import Progress, counted
 from .write import intact
@@ -56,7 +56,7 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     from .link import link
     from .load import static_assets
     from .pages import plan_site
-    from .render import environment, render_pages, shared_digest
+    from .render import environment, render_pages
     from .write import UnsafePath, digest, reusable, write_site
     archive, problems = model(config, cache_dir, progress)
     site, link_problems = link(archive, config, audience)
@@ -66,7 +66,8 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     assets, asset_problems = static_assets(config, {**plans, **files})
     _stop_on(asset_problems, strict)
     files.update(assets)
-    salt = shared_digest(site, config.root / "templates")
+    salt = page_salt(config.path, config.root / "templates", audience,
+                     [(page.title, page.name) for page in site.pages])
     page_digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
     manifest = {**page_digests, **{path: digest(data) for path, data in files.items()}}
     manifest_path = _cache_file(cache_dir, "manifest", output)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -16,7 +15,6 @@ from .cache import can_fork
 from .fragments import relative_url
 from .i18n import format_date, translate
 from .link import Site
-from .memo import hash_folder
 from .problems import BuildFailed, error
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -131,13 +129,3 @@ def _render(plans: dict, shared: dict, env: jinja2.Environment, paths: list[str]
         pages.append(env.get_template(plan.template).render(
             page_path=page_path, lang=plan.language, **shared, **plan.context()).encode())
     return pages
-
-
-def shared_digest(site: Site, site_templates: Path) -> str:
-    """What every page depends on besides its own plan: engine, templates, config."""
-    digest = hashlib.sha1(site.audience.encode())
-    for folder in (Path(__file__).parent, site_templates):
-        hash_folder(digest, folder)
-    digest.update(site.config.path.read_bytes())
-    digest.update(repr([(p.title, p.name) for p in site.pages]).encode())
-    return digest.hexdigest()
