@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .cache import can_fork
 from .fragments import relative_url
@@ -52,7 +53,7 @@ def environment(site_templates: Path, cache_dir: Path | None = None) -> jinja2.E
         lstrip_blocks=True, extensions=["jinja2.ext.i18n"], auto_reload=False,
         bytecode_cache=bytecode)
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
-    env.globals.update(url=_url, date=_date)
+    env.globals.update(url=_url, date=_date, lang_attr=_lang_attr)
     return env
 
 
@@ -71,6 +72,12 @@ def _url(context, target: str) -> str:
     if context.get("absolute"):     # 404.html is served at any depth: links from the site root
         return urlsplit(context["config"].base_url).path + target
     return relative_url(context["page_path"], target)
+
+
+@jinja2.pass_context
+def _lang_attr(context, language: str) -> Markup:
+    """` lang="en"` on text in another language than the page's (WCAG 3.1.2), else nothing."""
+    return Markup(' lang="{}"').format(language) if language != context["lang"] else Markup()
 
 
 @jinja2.pass_context
