@@ -37,17 +37,8 @@ def resolve(html: str, source: Meeting | Page, view: View) -> Markup:
     """Fill the placeholders of one cached fragment."""
     if "\ufdd0" not in html:
         return Markup(html)
-    return Markup(PLACEHOLDER.sub(lambda m: _checked_fill(m.group(1), int(m.group(2)), source,
-                                                          view), html))
-
-
-def _checked_fill(kind: str, index: int, source, view: View) -> str:
-    """Parsing made every placeholder; one that names nothing is dropped, never trusted."""
-    entities = {"R": "references", "M": "blocks", "A": "actions", "D": "decisions",
-                "U": "updates"}[kind]
-    if index >= len(getattr(source, entities, ())):
-        return "\ufffd"
-    return _fill(kind, index, source, view)
+    return Markup(PLACEHOLDER.sub(lambda m: _fill(m.group(1), int(m.group(2)), source, view),
+                                  html))
 
 
 def _fill(kind: str, index: int, source, view: View) -> str:
