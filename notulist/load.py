@@ -107,16 +107,22 @@ def _inside(path: Path, root: Path) -> bool:
 BUILTIN_STATIC = Path(__file__).parent / "static"
 
 
-def static_assets(config: Config, generated: dict) -> tuple[dict[str, bytes], list[Problem]]:
-    """Built-in assets under assets/, the site's static/ as-is at the root of the output."""
-    assets = {f"assets/{p.relative_to(BUILTIN_STATIC).as_posix()}": p.read_bytes()
+def read_static(config: Config) -> tuple[dict[str, tuple[Path, bytes]], list[Problem]]:
+    """Output path -> (source, bytes): built-in assets under assets/, the site's static/
+    as-is at the root of the output."""
+    assets = {f"assets/{p.relative_to(BUILTIN_STATIC).as_posix()}": (p, p.read_bytes())
               for p in sorted(BUILTIN_STATIC.rglob("*")) if p.is_file()}
-    problems = []
-    static = config.root / "static"
-    for path, name in site_files(config.root, static, problems):
-        if name in generated or name in assets:
-            problems.append(error(path, 1, f"static/{name} would overwrite the generated "
+    problems: list[Problem] = []
+    for path, name in site_files(config.root, config.root / "static", problems):
+        if name in assets:
+            problems.append(error(path, 1, f"static/{name} would overwrite the built-in "
                                   f"{name} — rename or move it"))
-            continue
-        assets[name] = path.read_bytes()
+        else:
+            assets[name] = (path, path.read_bytes())
     return assets, problems
+
+
+def overwritten(assets: dict[str, tuple[Path, bytes]], generated) -> list[Problem]:
+    """Static files that would take the place of a generated page or file."""
+    return [error(path, 1, f"static/{name} would overwrite the generated {name} — rename or "
+                  "move it") for name, (path, _) in assets.items() if name in generated]

@@ -54,18 +54,18 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
                cache_dir: Path | None, progress: Progress | None = None) -> Result:
     """load -> model -> link -> render -> write."""
     from .link import link
-    from .load import static_assets
+    from .load import overwritten, read_static
     from .pages import plan_site
     from .render import environment, render_pages
     from .write import UnsafePath, digest, reusable, write_site
     archive, problems = model(config, cache_dir, progress)
+    assets, static_problems = read_static(config)
     site, link_problems = link(archive, config, audience)
-    problems = sorted(problems + link_problems)
+    problems = sorted(problems + static_problems + link_problems)
     _stop_on(problems, strict)
     plans, files = plan_site(site)
-    assets, asset_problems = static_assets(config, {**plans, **files})
-    _stop_on(asset_problems, strict)
-    files.update(assets)
+    _stop_on(overwritten(assets, {**plans, **files}), strict)
+    files.update({name: data for name, (_, data) in assets.items()})
     salt = page_salt(config.path, config.root / "templates", audience,
                      [(page.title, page.name) for page in site.pages])
     page_digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
@@ -88,15 +88,16 @@ def check(config_path: Path, strict: bool = False) -> Result:
     """Everything a build validates, for both audiences, without writing anything."""
     config = configure(config_path)
     from .link import link
-    from .load import static_assets
+    from .load import overwritten, read_static
     from .pages import plan_site
     from .render import environment, render_pages
     archive, problems = model(config, config.root / ".cache")
+    assets, static_problems = read_static(config)
     site, link_problems = link(archive, config, "members")
-    problems = sorted(problems + link_problems)
+    problems = sorted(problems + static_problems + link_problems)
     _stop_on(problems, strict)
     plans, files = plan_site(site)
-    _stop_on(static_assets(config, {**plans, **files})[1], strict)
+    _stop_on(overwritten(assets, {**plans, **files}), strict)
     for _ in render_pages(plans, site, environment(config.root / "templates",
                                                    config.root / ".cache")):
         pass                        # a template error raises BuildFailed

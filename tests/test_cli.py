@@ -83,3 +83,17 @@ def test_members_build_goes_to_its_own_folder(site, monkeypatch):
     assert main(["build", "--audience", "members"]) == 0
     assert "Geheim." in (config.parent / "output-members/lrt/2024-01-10/index.html").read_text()
     assert not (config.parent / "output").exists()
+
+
+def test_problems_of_content_and_static_files_are_reported_together(site, tmp_path, monkeypatch,
+                                                                     capsys):
+    config = site({"content/lrt/2024-01-10.md": FIRST + "\nZie [[2099-01-01]].\n"})
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("not part of the site")
+    (config.parent / "static").mkdir()
+    (config.parent / "static/leak.txt").symlink_to(outside)
+    monkeypatch.chdir(config.parent)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "content/lrt/2024-01-10.md:17: [[2099-01-01]]: there is no meeting" in err
+    assert "static/leak.txt:1: this is a symlink to outside the site folder" in err
