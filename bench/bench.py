@@ -2,19 +2,22 @@
 """Benchmark the Notulist build on a seeded synthetic minutes archive; prints figures.
 
     python bench/bench.py [--n 1000 10000] [--seed 1] [--repeat 3] [--keep]
-                          [--workdir DIR] [--in-process] [--repo DIR]
+                          [--workdir DIR] [--in-process] [--serve] [--repo DIR]
     python bench/bench.py --generate-only DIR --n 1000 [--seed 1]
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import re
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 import traceback
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,8 @@ from synthetic_minutes import ArchiveSummary, write_site
 REPO = Path(__file__).resolve().parent.parent
 SITE_MARKER = ".notulist-bench-site"     # only folders carrying it are ever wiped
 STDERR_LINES = 40
+SEARCH_SECONDS = re.compile(r"of which ([0-9.]+) s indexing for search")
+SERVED_WITHIN = 120.0                # seconds an edit may take to be served before we give up
 
 
 class BuildFailed(Exception):
@@ -39,6 +44,7 @@ class BuildFailed(Exception):
 class Row:
     scenario: str
     measurement: Measurement
+    search_s: float | None = None    # of the wall time, the search indexing step
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, help="work here instead of a temp folder (kept)")
     parser.add_argument("--in-process", action="store_true",
                         help="also time notulist.build() called in this process")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time `serve`: from saving an edit to the new page served")
     parser.add_argument("--repo", type=Path, default=REPO,
                         help="the Notulist checkout to benchmark (default: this one)")
     parser.add_argument("--generate-only", type=Path, metavar="DIR",
@@ -137,19 +145,24 @@ def benchmark_archive(count: int, args: argparse.Namespace, workdir: Path) -> Ar
     generated = time.perf_counter() - started
     if shutil.which("hugo"):
         write_hugo_site(site, hugo)
-    rows = [Row("(a) cold build", cold_build(args.repo, site))]
+    rows = [Row("(a) cold build", *cold_build(args.repo, site))]
     rows.append(Row(f"(b) rebuild, nothing changed{median_note(args.repeat)}",
-                    median_of([warm_build(args.repo, site) for _ in range(args.repeat)])))
+                    *median_with_search([warm_build(args.repo, site)
+                                         for _ in range(args.repeat)])))
     rows.append(Row(f"(c) rebuild, one meeting edited{median_note(args.repeat)}",
-                    median_of([edited_build(args.repo, site, summary.middle_meeting, r)
-                               for r in range(args.repeat)])))
+                    *median_with_search([edited_build(args.repo, site, summary.middle_meeting, r)
+                                         for r in range(args.repeat)])))
     notes = []
     if args.in_process:
         in_process, skipped = in_process_rows(args.repo, site, summary.middle_meeting,
                                               args.repeat)
         rows += in_process
         notes += [skipped] if skipped else []
-    notes.append(compare_with_hugo(hugo, rows[0].measurement))
+    if args.serve:
+        served, skipped = serve_rows(args.repo, site, summary.middle_meeting, args.repeat)
+        rows += served
+        notes += [skipped] if skipped else []
+    notes.append(compare_with_hugo(hugo, rows[0].measurement, rows[0].search_s))
     return ArchiveReport(count, summary, generated, site, rows, notes)
 
 
@@ -158,29 +171,39 @@ def build_command(repo: Path, site: Path) -> list[str]:
             "--config", str(site / "config.toml"), "--output", str(site / "output")]
 
 
-def cold_build(repo: Path, site: Path) -> Measurement:
+def cold_build(repo: Path, site: Path) -> tuple[Measurement, float | None]:
     for folder in (site / ".cache", site / "output"):
         shutil.rmtree(folder, ignore_errors=True)
     progress("  (a) cold build")
     return checked_build(repo, site)
 
 
-def warm_build(repo: Path, site: Path) -> Measurement:
+def warm_build(repo: Path, site: Path) -> tuple[Measurement, float | None]:
     progress("  (b) rebuild, nothing changed")
     return checked_build(repo, site)
 
 
-def edited_build(repo: Path, site: Path, meeting: Path, round_number: int) -> Measurement:
+def edited_build(repo: Path, site: Path, meeting: Path, round_number: int
+                 ) -> tuple[Measurement, float | None]:
     add_sentence(meeting, round_number)
     progress(f"  (c) rebuild after editing {meeting.relative_to(site)}")
     return checked_build(repo, site)
 
 
-def checked_build(repo: Path, site: Path) -> Measurement:
+def checked_build(repo: Path, site: Path) -> tuple[Measurement, float | None]:
+    """The build's measurement, and the seconds it says it spent indexing for search."""
     run = run_measured(build_command(repo, site), cwd=site)
     if run.returncode != 0:
         raise BuildFailed(f"the build exited with {run.returncode}", run.stderr or run.stdout)
-    return run.measurement
+    said = SEARCH_SECONDS.search(run.stderr)
+    return run.measurement, float(said.group(1)) if said else None
+
+
+def median_with_search(runs: list[tuple[Measurement, float | None]]
+                       ) -> tuple[Measurement, float | None]:
+    searched = [seconds for _, seconds in runs if seconds is not None]
+    return (median_of([measurement for measurement, _ in runs]),
+            statistics.median(searched) if searched else None)
 
 
 def add_sentence(meeting: Path, round_number: int) -> None:
@@ -267,9 +290,85 @@ def call_engine(call) -> Measurement:
                           traceback.format_exc()) from exc
 
 
+# --- serve (--serve) --------------------------------------------------------------------
+
+def serve_rows(repo: Path, site: Path, meeting: Path, repeat: int
+               ) -> tuple[list[Row], str | None]:
+    """`serve` as an author meets it: the server runs, an edit is saved the way editors save
+    (a temporary file renamed over the meeting), and the clock runs until the server answers
+    with the new text. That includes the 0.3 s the server waits for a burst of saves to
+    settle. The search index is made again after the page is served, once the sources have
+    been quiet for a second; its time is reported as the search column."""
+    if str(repo) not in sys.path:
+        sys.path.insert(0, str(repo))
+    try:
+        from notulist.serve import Server
+    except ImportError as exc:
+        return [], f"(e) serve skipped: cannot import notulist.serve ({exc})"
+    said: list[str] = []
+    server = Server(site / "config.toml", site / "output", port=0, log=said.append)
+    progress("  (e) serve: starting")
+    server.start()
+    try:
+        page = meeting_url(server.port, site, meeting)
+        served, searched = [], []
+        for round_number in range(repeat):
+            sentence = f"Tijdens de vergadering is aanvulling {round_number + 1} gedaan."
+            progress(f"  (e) serve: saving an edit of {meeting.relative_to(site)}")
+            searches_before = sum(bool(SERVE_SEARCH.search(line)) for line in said)
+            started = time.perf_counter()
+            save_like_an_editor(meeting, with_sentence(meeting, sentence))
+            wait_until(lambda: sentence.encode() in fetch(page), "the edit to be served")
+            served.append(Measurement(time.perf_counter() - started, 0.0, None))
+            wait_until(lambda: sum(bool(SERVE_SEARCH.search(line)) for line in said)
+                       > searches_before, "the search index to be updated")
+            searched.append(float([found.group(1) for line in said
+                                   if (found := SERVE_SEARCH.search(line))][-1]))
+    finally:
+        server.stop()
+    wall = statistics.median(m.wall_s for m in served)
+    return [Row(f"(e) serve, save to served{median_note(repeat)}",
+                Measurement(wall, 0.0, None), statistics.median(searched))], None
+
+
+SERVE_SEARCH = re.compile(r"search index updated in ([0-9.]+) s")
+
+
+def meeting_url(port: int, site: Path, meeting: Path) -> str:
+    body = meeting.parent.name
+    return f"http://127.0.0.1:{port}/{body}/{meeting.stem}/"
+
+
+def fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read()
+    except OSError:
+        return b""
+
+
+def wait_until(condition, what: str) -> None:
+    deadline = time.perf_counter() + SERVED_WITHIN
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise BuildFailed(f"serve: gave up waiting {SERVED_WITHIN:.0f} s for {what}", "")
+        time.sleep(0.005)
+
+
+def with_sentence(meeting: Path, sentence: str) -> str:
+    """The meeting's text with `sentence` appended to its last paragraph."""
+    return meeting.read_text(encoding="utf-8").rstrip("\n") + " " + sentence + "\n"
+
+
+def save_like_an_editor(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 # --- Hugo ------------------------------------------------------------------------------
 
-def compare_with_hugo(hugo: Path, ours: Measurement) -> str:
+def compare_with_hugo(hugo: Path, ours: Measurement, search_s: float | None) -> str:
     if not shutil.which("hugo"):
         return "Hugo: not on PATH — comparison skipped"
     output = hugo / "public"
@@ -281,8 +380,10 @@ def compare_with_hugo(hugo: Path, ours: Measurement) -> str:
         said = "\n".join((run.stderr or run.stdout).splitlines()[:STDERR_LINES])
         return f"Hugo: the build exited with {run.returncode} — comparison skipped\n{said}"
     theirs = run.measurement
+    without_search = (f", {(ours.wall_s - search_s) / theirs.wall_s:.2f}x without the search "
+                      "index (Hugo makes none)") if search_s else ""
     return (f"Hugo cold build: {theirs.wall_s:.2f} s, {theirs.peak_tree_mb:.1f} MB peak — "
-            f"ours/Hugo: {ours.wall_s / theirs.wall_s:.2f}x wall time, "
+            f"ours/Hugo: {ours.wall_s / theirs.wall_s:.2f}x wall time{without_search}, "
             f"{ours.peak_tree_mb / theirs.peak_tree_mb:.2f}x peak memory")
 
 
@@ -294,11 +395,15 @@ def print_report(report: ArchiveReport) -> None:
           f"{summary.actions} actions, {summary.references} references "
           f"(generated in {report.generated_s:.1f} s)")
     width = max(len(row.scenario) for row in report.rows)
-    print(f"{'scenario':<{width}}  {'wall s':>8}  {'peak MB':>8}  {'wait4 maxrss MB':>15}")
+    print(f"{'scenario':<{width}}  {'wall s':>8}  {'search s':>8}  {'peak MB':>8}  "
+          f"{'wait4 maxrss MB':>15}")
     for row in report.rows:
         m = row.measurement
         maxrss = f"{m.main_maxrss_mb:.1f}" if m.main_maxrss_mb is not None else "-"
-        print(f"{row.scenario:<{width}}  {m.wall_s:>8.2f}  {m.peak_tree_mb:>8.1f}  {maxrss:>15}")
+        search = f"{row.search_s:.2f}" if row.search_s is not None else "-"
+        peak = f"{m.peak_tree_mb:.1f}" if m.peak_tree_mb else "-"
+        print(f"{row.scenario:<{width}}  {m.wall_s:>8.2f}  {search:>8}  {peak:>8}  {maxrss:>15}")
+    print("search s: of the wall time, indexing for search (serve: after the page was served)")
     for note in report.notes:
         print(note)
     sys.stdout.flush()

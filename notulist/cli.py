@@ -74,8 +74,10 @@ def run_build(args) -> int:
         if progress:
             progress.close()
     report(result.problems)
+    search = f", of which {result.search_seconds:.2f} s indexing for search" \
+        if result.search_seconds else ""
     print(f"built {result.pages} files ({result.written} changed) in "
-          f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
+          f"{time.perf_counter() - started:.2f} s{search}", file=sys.stderr)
     return 0
 
 

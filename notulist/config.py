@@ -16,7 +16,7 @@ RESERVED_NAMES = frozenset({
     "sitemap.xml", "robots.txt", "404.html", "static", "pagefind", "index.html", "pages",
     "assets", "__notulist",
 })
-SITE_KEYS = {"title": str, "base_url": str, "language": str, "description": str}
+SITE_KEYS = {"title": str, "base_url": str, "language": str, "description": str, "search": bool}
 BODY_KEYS = {"name": str, "short": str, "language": str, "description": str}
 BODY_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ORG_CODE = re.compile(r"^[^\s(),&:\[\]#/]+$")
@@ -49,6 +49,7 @@ class Config:
     bodies: dict[str, Body]
     organisations: dict[str, Organisation]
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    search: bool = True             # full-text search at /search/ (Pagefind)
 
     @property
     def content_dir(self) -> Path:
@@ -127,7 +128,8 @@ def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Pro
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
     return Config(root=path.parent.resolve(), path=path, title=site["title"], base_url=base_url,
                   language=language, description=site.get("description", ""), bodies=bodies,
-                  organisations=organisations, keywords=keywords), problems
+                  organisations=organisations, keywords=keywords,
+                  search=site.get("search", True)), problems
 
 
 def _table(raw: dict, name: str) -> dict:
@@ -142,7 +144,8 @@ def _check_table(path, text, table, values, allowed, problems) -> dict:
             problems.append(error(path, line, f"unknown key `{key}` in [{table}] — allowed: "
                                   + ", ".join(allowed)))
         elif not isinstance(value, allowed[key]):
-            problems.append(error(path, line, f"`{key}` in [{table}] must be text in quotes"))
+            problems.append(error(path, line, f"`{key}` in [{table}] must be " + (
+                "true or false" if allowed[key] is bool else "text in quotes")))
     return {k: v for k, v in values.items() if k in allowed and isinstance(v, allowed[k])}
 
 

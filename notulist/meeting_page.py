@@ -1,8 +1,13 @@
 """What the meeting page shows: header facts, attendance by organisation, agenda, register."""
 from __future__ import annotations
 
+import re
+
 from .fragments import View, meeting_label, owners_text, resolve, status_text
+from .i18n import translate
 from .model import Attendee, Meeting
+
+CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)\b")     # 15:00, 9.30, 14:00-16:00
 
 
 def meeting_inputs(pages, meeting: Meeting, view: View) -> tuple:
@@ -38,11 +43,14 @@ def meeting_context(pages, meeting: Meeting, view: View) -> dict:
     previous, following = _neighbours(pages, meeting)
     neighbour = lambda key: pages.summary(key) if key else None
     visible = lambda entity: site.audience == "members" or not entity.members_only
+    actions = [a for a in meeting.actions if visible(a)]
+    decisions = [d for d in meeting.decisions if visible(d)]
+    title = pages.meeting_title(meeting, view.language)
     return {
         "meeting": {"key": meeting.key, "date": meeting.date, "time": meeting.time,
                     "location": meeting.location, "status": meeting.status},
         "body": site.config.bodies[meeting.body],
-        "title": pages.meeting_title(meeting, view.language),
+        "title": title,
         "intro": resolve(meeting.intro_html, meeting, view),
         "items": [{"number": item.number, "anchor": item.anchor, "title": item.title,
                    "html": resolve(item.html, meeting, view)} for item in meeting.items],
@@ -57,9 +65,44 @@ def meeting_context(pages, meeting: Meeting, view: View) -> dict:
         "actions": [{"action": a, "state": site.register.states[a.key],
                      "status": status_text(site.register.states[a.key], view),
                      "owners": owners_text(a)}
-                    for a in meeting.actions if visible(a)],
-        "decisions": [d for d in meeting.decisions if visible(d)],
+                    for a in actions],
+        "decisions": decisions,
+        "search": search_filters(meeting, bool(actions), bool(decisions), site.config),
+        "event": event(meeting, title, site.config),
     }
+
+
+def search_filters(meeting: Meeting, actions: bool, decisions: bool, config) -> list[tuple]:
+    """The meeting's values for the search filters (see search.py). Names and values are in
+    the site's language, whatever the page's: one index serves every body."""
+    say = lambda message: translate(config.language, message)
+    kinds = [say("Minutes")] + [say("Actions")] * actions + [say("Decisions")] * decisions
+    organisations = sorted({person.org for person in meeting.attendees
+                            if person.org in config.organisations})
+    return ([(say("Body"), config.bodies[meeting.body].short),
+             (say("Year"), str(meeting.date.year))]
+            + [(say("Kind"), kind) for kind in kinds]
+            + [(say("Organisation"), code) for code in organisations])
+
+
+def event(meeting: Meeting, title: str, config) -> dict:
+    """schema.org Event for the page's JSON-LD: what search engines show of a meeting."""
+    start = meeting.date.isoformat()
+    clock = CLOCK.match(meeting.time or "")
+    if clock:
+        start += f"T{int(clock.group(1)):02d}:{clock.group(2)}"
+    body = config.bodies[meeting.body]
+    data = {"@context": "https://schema.org", "@type": "Event", "name": title,
+            "startDate": start, "inLanguage": body.language,
+            "url": f"{config.base_url}{meeting.body}/{meeting.id}/",
+            "organizer": {"@type": "Organization", "name": body.name}}
+    if meeting.location:
+        data["location"] = {"@type": "Place", "name": meeting.location}
+    attendees = [config.organisations[code].name for code in
+                 dict.fromkeys(p.org for p in meeting.attendees if p.org in config.organisations)]
+    if attendees:
+        data["attendee"] = [{"@type": "Organization", "name": name} for name in attendees]
+    return data
 
 
 def _meeting_link(key: str | None, view: View) -> dict | None:

@@ -103,7 +103,7 @@ def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:
 def plan_pages(planner: Planner) -> dict[str, PagePlan]:
     plans: dict[str, PagePlan] = {}
     for part in (_home, _bodies, _meetings, _topics, organisation_pages, action_pages,
-                 decision_page, _free_pages, _not_found):
+                 decision_page, _free_pages, _search, _not_found):
         plans.update(part(planner))
     return plans
 
@@ -171,6 +171,11 @@ def _free_pages(planner: Planner) -> dict[str, PagePlan]:
         plans[f"{path}index.html"] = planner.plan("page.html", title=page.title,
                                                   content=resolve(page.html, page, view))
     return plans
+
+
+def _search(planner: Planner) -> dict[str, PagePlan]:
+    # The results come from the index search.py makes of the built pages.
+    return {"search/index.html": planner.plan("search.html")} if planner.config.search else {}
 
 
 def _not_found(planner: Planner) -> dict[str, PagePlan]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,8 @@ class Result:
     problems: list[Problem] = field(default_factory=list)   # warnings that did not stop it
     pages: int = 0
     written: int = 0
+    search_seconds: float = 0.0     # time spent indexing for search (0 when it was kept)
+    search_pending: bool = False    # the search index was left for refresh_search()
 
 
 def default_output(config_path: Path, audience: str) -> Path:
@@ -31,9 +34,12 @@ def default_output(config_path: Path, audience: str) -> Path:
 
 
 def build(config_path: Path, output: Path | None = None, audience: str = "public",
-          strict: bool = False, cache: bool = True, progress: Progress | None = None) -> Result:
+          strict: bool = False, cache: bool = True, progress: Progress | None = None,
+          search_now: bool = True) -> Result:
     """Build the site; raises BuildFailed with every problem and leaves the output untouched.
-    `progress(step, done, total)` hears of each file parsed and page rendered."""
+    `progress(step, done, total)` hears of each file parsed and page rendered.
+    With `search_now` false (serve), a changed site keeps its previous search index, and
+    `refresh_search` brings it up to date once the pages are published."""
     output = (output or default_output(config_path, audience)).resolve()
     _check_output(config_path, output)
     cache_dir = config_path.parent.resolve() / ".cache" if cache else None
@@ -44,14 +50,16 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
         remembered = recall(memo, inputs)
         if remembered is not None:
             return Result(*remembered, written=0)
-    result = run_stages(configure(config_path), output, audience, strict, cache_dir, progress)
-    if inputs:
+    result = run_stages(configure(config_path), output, audience, strict, cache_dir, progress,
+                        search_now)
+    if inputs and not result.search_pending:
         remember(memo, inputs, result.problems, result.pages)
     return result
 
 
 def run_stages(config: Config, output: Path, audience: str, strict: bool,
-               cache_dir: Path | None, progress: Progress | None = None) -> Result:
+               cache_dir: Path | None, progress: Progress | None = None,
+               search_now: bool = True) -> Result:
     """load -> model -> link -> render -> write."""
     from .link import link
     from .load import overwritten, read_static
@@ -75,13 +83,80 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     fresh = {path: plan for path, plan in plans.items() if path not in reused}
     pages = counted(render_pages(fresh, site, environment(config.root / "templates", cache_dir)),
                     "rendering", len(fresh), progress)
+    search = Search(config, output, _cache_file(cache_dir, "search", output), manifest)
+    finish = search.plan(manifest, search_now)
     try:
-        written = write_site(dict(sorted(manifest.items())),
-                             itertools.chain(pages, files.items()), output, manifest_path)
+        written = write_site(dict(sorted(manifest.items())), itertools.chain(pages, files.items()),
+                             output, manifest_path, finish)
     except UnsafePath as exc:
         raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
                                    f"folder: {exc} — rename the file or anchor")]) from None
-    return Result(problems, len(manifest), written)
+    search.done()
+    return Result(problems, len(manifest) + len(search.made), written, search.seconds,
+                  search.pending)
+
+
+class Search:
+    """The search index of one build: kept when no page changed, made from the new site
+    before it is swapped in, or (serve) left for refresh_search()."""
+
+    def __init__(self, config: Config, output: Path, record: Path | None,
+                 manifest: dict[str, str]):
+        from .search import search_key
+        self.config, self.output, self.record = config, output, record
+        self.key = search_key(manifest, config.language) if config.search else None
+        self.made: dict[str, str] = {}
+        self.seconds, self.pending = 0.0, False
+
+    def plan(self, manifest: dict[str, str], now: bool):
+        """Adds a kept index to `manifest`; returns write_site's `finish` if one is due."""
+        from .search import kept_bundle
+        if self.key is None:
+            return None
+        kept = kept_bundle(self.record, self.output, self.key)
+        if kept is None and not now:
+            kept, self.pending = kept_bundle(self.record, self.output, None) or {}, True
+        if kept is not None:
+            manifest.update(kept)
+            return None
+        return self.index
+
+    def index(self, site: Path) -> dict[str, bytes]:
+        from .search import make_bundle
+        from .write import digest
+        started = time.perf_counter()
+        bundle = make_bundle(site, self.config.language, self.config.path)
+        self.made = {path: digest(data) for path, data in bundle.items()}
+        self.seconds = time.perf_counter() - started
+        return bundle
+
+    def done(self) -> None:
+        from .search import remember_bundle
+        if self.made:
+            remember_bundle(self.record, self.key, self.made)
+
+
+def refresh_search(config_path: Path, output: Path | None = None, audience: str = "public",
+                   cache: bool = True) -> float:
+    """Bring the search index of a published site up to date (after build(search_now=False));
+    returns the seconds spent indexing, 0 when it was up to date."""
+    from .search import BUNDLE, make_bundle, read_record, remember_bundle, search_key
+    from .write import digest, read_manifest, replace_folder
+    config = configure(config_path)
+    output = (output or default_output(config_path, audience)).resolve()
+    cache_dir = config_path.parent.resolve() / ".cache" if cache else None
+    record = _cache_file(cache_dir, "search", output)
+    manifest_path = _cache_file(cache_dir, "manifest", output)
+    if not config.search or manifest_path is None:
+        return 0.0
+    key = search_key(read_manifest(manifest_path), config.language)
+    if read_record(record).get("key") == key:
+        return 0.0
+    started = time.perf_counter()
+    bundle = make_bundle(output, config.language, config.path)
+    replace_folder(output, BUNDLE, bundle, manifest_path)
+    remember_bundle(record, key, {path: digest(data) for path, data in bundle.items()})
+    return time.perf_counter() - started
 
 
 def check(config_path: Path, strict: bool = False) -> Result:

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .pipeline import build, default_output
+from .pipeline import build, default_output, refresh_search
 from .problems import BuildFailed, errors_of
 
 HOST = "127.0.0.1"
@@ -70,12 +70,13 @@ class Server:
     """The HTTP server, the watcher and the rebuilder of one site; port 0 picks a free port."""
 
     def __init__(self, config_path: Path, output: Path | None = None, audience: str = "public",
-                 port: int = 8000, strict: bool = False, log=_say, settle: float = 0.3):
+                 port: int = 8000, strict: bool = False, log=_say, settle: float = 0.3,
+                 idle: float = 1.0):
         self.config, self.audience, self.strict, self.log = Path(config_path), audience, strict, log
         self.output = Path(output or default_output(self.config, audience)).resolve()
         self.hub = Hub()
         self.httpd = SiteServer((HOST, port), self.output, self.hub)
-        self.rebuilder = Rebuilder(self.rebuild, settle)
+        self.rebuilder = Rebuilder(self.rebuild, settle, self.refresh_search, idle)
         self.watcher = Watcher(self.config.resolve(), self.output, self.rebuilder.poke)
         self._threads: list[threading.Thread] = []
         self._building = threading.Lock()   # one build at a time writes the output folder
@@ -104,20 +105,39 @@ class Server:
         for thread in self._threads:
             thread.join()
 
-    def rebuild(self, first: bool = False) -> None:
+    def rebuild(self, first: bool = False) -> bool:
+        """Returns whether the search index was left behind (see refresh_search)."""
         started = time.perf_counter()
         try:
             with self._building:
-                result = build(self.config, self.output, self.audience, strict=self.strict)
+                # After the first build the pages are published before the search index is
+                # made again (seconds on a large archive): refresh_search follows when idle.
+                result = build(self.config, self.output, self.audience, strict=self.strict,
+                               search_now=first)
         except BuildFailed as failed:
             messages = [problem.format() for problem in failed.problems]
-            return self._failed(messages, len(errors_of(failed.problems, self.strict)))
+            self._failed(messages, len(errors_of(failed.problems, self.strict)))
+            return False
         except Exception:           # an engine bug must not stop the server: show it, keep serving
-            return self._failed([traceback.format_exc().rstrip()], 1)
+            self._failed([traceback.format_exc().rstrip()], 1)
+            return False
         for problem in result.problems:
             self.log(problem.format())
         self.log(f"{'built' if first else 'rebuilt'} in {time.perf_counter() - started:.2f} s")
         self.hub.publish([])
+        return result.search_pending
+
+    def refresh_search(self) -> None:
+        """Index the published pages for search; a failure is shown and leaves the old index."""
+        try:
+            with self._building:
+                seconds = refresh_search(self.config, self.output, self.audience)
+        except BuildFailed as failed:
+            return self._failed([problem.format() for problem in failed.problems], 1)
+        except Exception:
+            return self._failed([traceback.format_exc().rstrip()], 1)
+        if seconds:
+            self.log(f"search index updated in {seconds:.2f} s")
 
     def _failed(self, messages: list[str], count: int) -> None:
         for message in messages:
@@ -127,11 +147,14 @@ class Server:
 
 
 class Rebuilder:
-    """Calls `build` once no change has come for `settle` seconds: a burst is one rebuild."""
+    """Calls `build` once no change has come for `settle` seconds: a burst is one rebuild.
+    When `build` returns true (work left for later), `later` is called once no change has
+    come for `idle` seconds more."""
 
-    def __init__(self, build, settle: float):
-        self._build, self._settle = build, settle
+    def __init__(self, build, settle: float, later=None, idle: float = 1.0):
+        self._build, self._settle, self._later, self._idle = build, settle, later, idle
         self._changes: queue.Queue = queue.Queue()       # True per change, None to stop
+        self._due = False
 
     def poke(self) -> None:
         self._changes.put(True)
@@ -140,13 +163,20 @@ class Rebuilder:
         self._changes.put(None)
 
     def run(self) -> None:
-        while self._changes.get():
+        while True:
+            try:
+                if not self._changes.get(timeout=self._idle if self._due else None):
+                    return          # None: stopped
+            except queue.Empty:     # quiet since a build that left work for later
+                self._due = False
+                self._later()
+                continue
             try:
                 while self._changes.get(timeout=self._settle):
                     pass            # still busy: wait for `settle` seconds of quiet
                 return              # None: stopped
             except queue.Empty:
-                self._build()
+                self._due = (bool(self._build()) or self._due) and self._later is not None
 
 
 class Watcher(FileSystemEventHandler):

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "manifest-{audience}.json"
@@ -34,25 +34,28 @@ def digest(data: bytes) -> str:
 
 def reusable(output: Path, manifest_path: Path | None, digests: dict[str, str]) -> set[str]:
     """Pages whose digest equals the one their file in the current output was made from."""
-    previous = _read_manifest(manifest_path)
+    previous = read_manifest(manifest_path)
     output = output.resolve()
     return {path for path, page_digest in digests.items()
             if previous.get(path) == page_digest and _exists(output / path)}
 
 
 def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], output: Path,
-               manifest_path: Path | None) -> int:
+               manifest_path: Path | None,
+               finish: Callable[[Path], dict[str, bytes]] | None = None) -> int:
     """Make `output` hold exactly the files of `manifest` (path -> digest of what made it);
     returns how many were (re)written.
 
     `fresh` yields the bytes of files as they are made. A file whose digest is the one its
     current output file was made from is hard-linked, not written; a manifest path that
     `fresh` does not yield must be such a file (a page that did not need rendering).
+    `finish`, given the complete new site before it is swapped in, returns more files made
+    from it (the search index); they join the manifest.
     """
     for path in manifest:
         safe_path(path)
-    previous, output = _read_manifest(manifest_path), output.resolve()
-    if previous == manifest and _intact(output, manifest):
+    previous, output = read_manifest(manifest_path), output.resolve()
+    if finish is None and previous == manifest and _intact(output, manifest):
         return 0                    # nothing to do: `fresh` is not even consumed
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -68,11 +71,39 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
             done.add(path)
         for path in sorted(manifest.keys() - done):
             os.link(output / path, _prepare(staging, path, manifest))
+        for path, data in (finish(staging) if finish else {}).items():
+            safe_path(path)
+            manifest[path] = digest(data)
+            _prepare(staging, path, manifest).write_bytes(data)
+            written += 1
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _write_manifest(manifest_path, manifest)
     return written
+
+
+def replace_folder(output: Path, folder: str, files: dict[str, bytes],
+                   manifest_path: Path | None) -> None:
+    """Swap in a new version of one folder of the published site (every path of `files` is
+    under `folder`), for work finished after the rest was published (serve's search index)."""
+    output = output.resolve()
+    manifest = {path: sum for path, sum in read_manifest(manifest_path).items()
+                if not path.startswith(folder)}
+    staging = output / f".{folder.strip('/')}.new-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for path, data in files.items():
+            if not path.startswith(folder):
+                raise UnsafePath(path)
+            target = staging / safe_path(path).relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            manifest[path] = digest(data)
+        _swap(staging, output / folder.strip("/"))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _write_manifest(manifest_path, manifest)
 
 
 def _prepare(staging: Path, path: str, manifest: dict[str, str]) -> Path:
@@ -96,7 +127,7 @@ def _intact(output: Path, manifest: dict[str, str]) -> bool:
 
 def intact(output: Path, manifest_path: Path | None) -> bool:
     """Every file the last build wrote into `output` is still there."""
-    return _intact(output, _read_manifest(manifest_path))
+    return _intact(output, read_manifest(manifest_path))
 
 
 def _exists(path: Path) -> bool:
@@ -111,7 +142,7 @@ def _swap(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _read_manifest(path: Path | None) -> dict[str, str]:
+def read_manifest(path: Path | None) -> dict[str, str]:
     try:
         return json.loads(path.read_text()) if path else {}
     except (OSError, ValueError):

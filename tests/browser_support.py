@@ -139,10 +139,13 @@ PAGE_FACTS = """() => {
     refs: [...document.querySelectorAll('a[href], area[href], link[href]')]
       .map(e => [e.getAttribute('href'), e.href])
       .concat([...document.querySelectorAll('img[src], script[src], source[src], iframe[src]')]
-              .map(e => [e.getAttribute('src'), e.src])),
+              .map(e => [e.getAttribute('src'), e.src]))
+      .concat([...document.querySelectorAll('form[action]')]
+              .map(e => [e.getAttribute('action'), e.action])),
     ids: all.filter(e => e.id).map(e => e.id)
       .concat([...document.querySelectorAll('a[name]')].map(a => a.name)),
-    inlineScripts: [...document.querySelectorAll('script:not([src])')]
+    // JSON-LD is data the browser never runs; any other script must come from a file
+    inlineScripts: [...document.querySelectorAll('script:not([src]):not([type="application/ld+json"])')]
       .map(s => s.textContent.trim().slice(0, 80)),
     handlers, jsUrls,
     lang: document.documentElement.lang,
@@ -275,6 +278,26 @@ def read_meetings(content: Path, bodies: dict[str, Body]) -> list[Meeting]:
                                     front.get("audience", "public") != "members",
                                     MEMBERS_BLOCK.sub("", body)))
     return meetings
+
+
+WORD = re.compile(r"(?<![\w\[#/-])[a-z]{9,}(?![\w\]-])")
+
+
+def unique_words(meetings: list[Meeting]) -> dict[str, Meeting]:
+    """Long lower-case words of the public text that occur in exactly one public meeting,
+    and no other meeting's text holds a word beginning with the same eight letters (so
+    Pagefind's stemming cannot find the word elsewhere either)."""
+    found: dict[str, set[int]] = {}
+    for number, meeting in enumerate(meetings):
+        text = re.sub(r"\[\[[^\]]*\]\]|\{#[^}]*\}|<[^>]*>|\([^)]*\)", " ", meeting.public_text)
+        for word in WORD.findall(text):
+            found.setdefault(word[:8], set()).add(number)
+    unique = {}
+    for number, meeting in enumerate(meetings):
+        for word in sorted(set(WORD.findall(meeting.public_text)), key=lambda w: (-len(w), w)):
+            if found.get(word[:8]) == {number}:
+                unique[word] = meeting
+    return unique
 
 
 def references(meeting: Meeting) -> list[tuple[str, str, str]]:

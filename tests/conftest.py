@@ -11,6 +11,7 @@ CONFIG = """\
 title = "Test minutes"
 base_url = "https://example.org/minutes/"
 language = "nl"
+search = false      # indexing costs ~0.4 s a build; the search tests turn it on
 
 [bodies.lrt]
 name = "Landelijke Regietafel"

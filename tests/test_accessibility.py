@@ -87,6 +87,12 @@ def topic_path() -> str:
     return f"topics/{anchors.most_common(1)[0][0]}/index.html"
 
 
+def common_word() -> str:
+    """The word of six letters or more that the public minutes use most."""
+    words = Counter(w for m in MEETINGS for w in re.findall(r"\b[a-z]{6,}\b", m.public_text))
+    return words.most_common(1)[0][0]
+
+
 def free_page_path() -> str:
     return f"{sorted((REPO / 'content' / 'pages').glob('*.md'))[0].stem}/index.html"
 
@@ -104,6 +110,7 @@ PUBLIC_PAGES = {
     "organisations": "organisations/index.html",
     "organisation": None,           # the richest organisation page, found in the build
     "page": free_page_path(),
+    "search": f"search/index.html?q={common_word()}",      # with Pagefind's results shown
     "404": "404.html",
 }
 MEMBERS_PAGES = {
@@ -163,7 +170,7 @@ def report(violations: list[dict]) -> str:
 
 
 def check(context, base: str, site: Path, path: str, scheme: str):
-    assert (site / path).is_file(), f"{path} is not in the build"
+    assert (site / path.split("?")[0]).is_file(), f"{path} is not in the build"
     page = context.new_page()
     try:
         problems = Problems(page)
@@ -176,6 +183,8 @@ def check(context, base: str, site: Path, path: str, scheme: str):
         assert state[0] == (scheme == "dark"), f"{path}: the {scheme} scheme is not in force"
         assert state[1] not in ("rgba(0, 0, 0, 0)", "transparent"), \
             f"{path}: the stylesheet did not apply"
+        if "?q=" in path:           # the search page: wait for the results to be drawn
+            page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(AXE_RUN)
         left = problems.take()

@@ -6,6 +6,7 @@ request or HTTP error. Targets (meetings, references, topics) are read from cont
 config.toml, not hard-coded. NOTULIST_SCREENSHOTS=1 also writes docs/screenshots/*.png."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
@@ -16,7 +17,7 @@ import pytest
 
 from browser_support import (ACTIONS, BACKLINKS, CHROMIUM, LAUNCH_ARGS, SKIP_LINK,
                              Problems, contrast, crawl, http_server, png_size,
-                             read_config, read_meetings, references)
+                             read_config, read_meetings, references, unique_words)
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (tests/run.sh does)",
@@ -371,7 +372,101 @@ def test_no_inline_scripts_or_event_handlers(crawled):
         assert found == {}, key
 
 
-# --- 9. screenshots -----------------------------------------------------------------------
+# --- 9. search ----------------------------------------------------------------------------
+
+def search_word():
+    """A word only one public meeting uses (not the free pages either), and that meeting."""
+    pages = " ".join(p.read_text(encoding="utf-8").lower()
+                     for p in (REPO / "content" / "pages").glob("*.md"))
+    for word, meeting in unique_words(MEETINGS).items():
+        if word[:8] not in pages:
+            return word, meeting
+    pytest.fail("content/ has no word that only one public meeting uses")
+
+
+def search_from_header(tab: Tab, word: str):
+    page = tab.goto("")
+    page.get_by_role("searchbox").fill(word)
+    page.get_by_role("searchbox").press("Enter")
+    page.wait_for_url(lambda url: url.startswith(tab.base + "search/index.html?q="))
+    results = page.locator(".pagefind-ui__result")
+    expect(results.first).to_be_visible(timeout=15000)
+    return page, results
+
+
+def test_search_for_a_word_of_one_meeting_lands_on_it(tab):
+    word, meeting = search_word()
+    page, results = search_from_header(tab, word)
+    expect(results).to_have_count(1)
+    expect(page.locator(".pagefind-ui__message")).to_contain_text(
+        "resultaat" if SITE.get("language", "nl") == "nl" else "result")    # the site's language
+    link = results.first.locator("a.pagefind-ui__result-link").first      # the meeting
+    tab.follow(link, f"{meeting.body}/{meeting.id}/")
+    expect(page.locator("h1")).to_contain_text(expected_h1(meeting))
+    assert word in page.locator("main").inner_text().lower()
+    tab.assert_clean()
+
+
+def test_search_results_show_the_agenda_item_and_lead_to_it(tab):
+    word, meeting = search_word()
+    page, results = search_from_header(tab, word)
+    nested = results.first.locator(".pagefind-ui__result-nested a")
+    expect(nested.first).to_be_visible()
+    href = nested.first.get_attribute("href")
+    assert "#" in href, href
+    tab.follow(nested.first, f"{meeting.body}/{meeting.id}/")
+    anchor = tab.hash
+    heading = page.locator(f"h2[id='{anchor}']")
+    expect(heading).to_be_visible()
+    tab.assert_clean()
+
+
+def shared_word() -> str:
+    """A word that meetings of every body use: the filters then have something to narrow."""
+    words = None
+    for body in BODIES:
+        text = " ".join(m.public_text.lower() for m in MEETINGS if m.body == body)
+        found = set(re.findall(r"\b[a-z]{4,}\b", text))
+        words = found if words is None else words & found
+    assert words, "no word is shared by the meetings of all bodies"
+    counts = Counter(w for m in MEETINGS for w in re.findall(r"\b[a-z]{4,}\b",
+                                                              m.public_text.lower()))
+    return max(sorted(words), key=lambda w: counts[w])
+
+
+@pytest.mark.parametrize("body_key", list(BODIES))
+def test_search_filter_by_body_keeps_only_its_meetings(tab, body_key):
+    page, results = search_from_header(tab, shared_word())
+    body = BODIES[body_key]
+    page.locator("summary.pagefind-ui__filter-name").filter(
+        has_text="Overleg" if SITE.get("language", "nl") == "nl" else "Body").click()
+    page.get_by_label(re.compile(rf"^{re.escape(body.short)}\b")).check()
+    others = [f"/{key}/" for key in BODIES if key != body_key]
+    expect(results.first).to_be_visible()
+    page.wait_for_function(
+        "others => [...document.querySelectorAll('.pagefind-ui__result-link')].length > 0 &&"
+        " [...document.querySelectorAll('.pagefind-ui__result-link')]"
+        ".every(a => !others.some(o => a.getAttribute('href').includes(o)))", arg=others)
+    links = results.locator("a.pagefind-ui__result-link")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs and all(f"/{SUB_PATH}{body_key}/" in href for href in hrefs), hrefs
+    tab.assert_clean()
+
+
+def test_meeting_pages_describe_the_meeting_as_a_schema_org_event(tab):
+    meeting = reference_pair()[0]
+    page = tab.goto(meeting.path)
+    data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+    assert data["@type"] == "Event" and data["@context"] == "https://schema.org"
+    assert data["name"] == page.locator("h1").inner_text().split("\n")[0].strip() or \
+        data["name"] in page.locator("h1").inner_text()
+    assert data["startDate"].startswith(meeting.date.isoformat())
+    assert data["url"] == f"{SITE['base_url'].rstrip('/')}/{meeting.body}/{meeting.id}/"
+    assert data["organizer"]["name"] == BODIES[meeting.body].name
+    tab.assert_clean()
+
+
+# --- 10. screenshots -----------------------------------------------------------------------
 
 def test_screenshots(new_tab, tmp_path):
     """Full-page screenshots at 1280x900; into docs/screenshots/ only with

@@ -3,6 +3,7 @@ the memo and the previous output gives exactly the bytes of a clean build."""
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tests.test_site import tree
 
 SEQUENCES = 100
 STEPS = 3
+SEARCH_EVERY = 10       # every tenth sequence also keeps the search index (0.4 s a build)
 
 
 def meeting_text(rng: random.Random, date: str, others: list[str]) -> str:
@@ -57,8 +59,15 @@ def edit(rng: random.Random, root: Path) -> None:
     elif action == "delete":
         (root / f"content/lrt/{rng.choice(existing)}.md").unlink()
     elif action == "config":
-        title = f"Archief {rng.randrange(100)}"
-        (root / "config.toml").write_text(CONFIG.replace("Test minutes", title))
+        # a new title; in the sequences that try search, search is switched off or on again
+        text = (root / "config.toml").read_text()
+        text = re.sub(r'^title = ".*"$', f'title = "Archief {rng.randrange(100)}"', text,
+                      count=1, flags=re.M)
+        if "search = true" in text:
+            text = text.replace("search = true", "search = false  # switched")
+        else:
+            text = text.replace("search = false  # switched", "search = true")
+        (root / "config.toml").write_text(text)
     else:
         (root / "templates").mkdir(exist_ok=True)
         (root / "templates/footer.html").write_text(f"<p>Voet {rng.randrange(100)}</p>\n")
@@ -75,7 +84,9 @@ def outcome(config: Path, output: Path, cache: bool):
 def test_incremental_build_equals_clean_build(tmp_path, seed):
     rng = random.Random(seed)
     root = tmp_path / "site"
-    config = write_site(root, {})
+    searched = seed % SEARCH_EVERY == 0
+    config = write_site(root, {}, CONFIG.replace("search = false", "search = true")
+                        if searched else CONFIG)
     (root / "content/lrt").mkdir()
     for _ in range(rng.randrange(1, 4)):
         edit(rng, root)

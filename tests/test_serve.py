@@ -1,6 +1,7 @@
 """`serve` with real components: an HTTP server on 127.0.0.1, real file events, real builds."""
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -163,6 +164,20 @@ def test_an_editor_save_is_one_rebuild_and_is_served(running, tmp_path):
     wait_for(lambda: "Second version." in site.page("/b/2024-01-10/")[1], "the new text")
     time.sleep(1.0)                 # more than three settle periods: a second rebuild would show
     assert site.rebuilds() == 1, site.lines
+
+
+def test_the_search_index_follows_once_the_sources_are_quiet(running, tmp_path):
+    """The page is served first; the index (seconds on a large archive) is made after."""
+    site = running()
+    save_like_an_editor(tmp_path / "content/b/2024-01-10.md", meeting("Kwelscherm geplaatst."))
+    wait_for(lambda: "Kwelscherm" in site.page("/b/2024-01-10/")[1], "the new text")
+    wait_for(lambda: any(line.startswith("search index updated in ") for line in site.lines),
+             "the search index to be updated")
+    fragments = [gzip.decompress(path.read_bytes())
+                 for path in (tmp_path / "output" / "pagefind" / "fragment").glob("*")]
+    assert any("Kwelscherm" in data.decode("utf-8") for data in fragments)
+    assert site.rebuilds() == 1, site.lines
+    assert site.page("/pagefind/pagefind-entry.json")[0] == 200
 
 
 def test_a_burst_of_changes_is_one_rebuild(running, tmp_path):

@@ -1,0 +1,28 @@
+/* Notulist: starts Pagefind's search interface on the search page.
+   An external script, so the page works under a strict Content-Security-Policy. The site's
+   root is found from this script's own address (assets/search.js), so search works from
+   any sub-path. A query in the address (?q=, from the search form on every page) is run. */
+(function () {
+  "use strict";
+  var root = new URL("../", document.currentScript.src);
+
+  function start() {
+    var ui = new PagefindUI({
+      element: "#search",
+      baseUrl: root.pathname,
+      bundlePath: new URL("pagefind/", root).pathname,
+      showSubResults: true,
+      showImages: false
+    });
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) {
+      ui.triggerSearch(query);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

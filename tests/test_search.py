@@ -1,0 +1,177 @@
+"""Full-text search: the Pagefind bundle a build makes, read back from its files.
+
+The index files are gzip'd (after a `pagefind_dcd` signature) JSON (fragments: one per
+page) or CBOR (filters, metadata). These tests decode them to check what is searchable,
+for which audience, with which filters; that the index is made again only when a page
+changed; and that serve's late refresh ends where a clean build does. test_browser.py
+searches the demo archive in Chromium."""
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from notulist import BuildFailed, build
+from notulist.pipeline import refresh_search
+from tests.test_site import FIXTURE, tree
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def copy_fixture(root: Path) -> Path:
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".cache", "output*"))
+    return root / "config.toml"
+
+
+def decode(path: Path):
+    plain = gzip.decompress(path.read_bytes())
+    assert plain.startswith(SIGNATURE), path
+    return plain[len(SIGNATURE):]
+
+
+def fragments(out: Path) -> dict[str, dict]:
+    """url -> the page as Pagefind indexed it (content, filters, meta, anchors)."""
+    pages = [json.loads(decode(p)) for p in sorted((out / "pagefind" / "fragment").glob("*"))]
+    return {page["url"]: page for page in pages}
+
+
+def filters(out: Path) -> dict[str, dict[str, int]]:
+    """filter name -> value -> how many pages carry it."""
+    found = {}
+    for path in sorted((out / "pagefind" / "filter").glob("*.pf_filter")):
+        name, values = cbor2.loads(decode(path))
+        found[name] = {value: len(pages) for value, pages in values}
+    return found
+
+
+@pytest.fixture
+def fixture(tmp_path) -> Path:
+    return copy_fixture(tmp_path / "site")
+
+
+def test_meetings_and_pages_are_indexed_with_their_agenda_items(fixture, tmp_path):
+    out = tmp_path / "out"
+    build(fixture, out)
+    pages = fragments(out)
+    assert sorted(pages) == ["/board/2023-08-01/", "/lrt/2023-07-10/", "/lrt/2023-09-22/",
+                             "/over/"]
+    meeting = pages["/lrt/2023-07-10/"]
+    assert meeting["meta"]["title"].startswith("Landelijke Regietafel Proef, 10 juli 2023")
+    assert [a["id"] for a in meeting["anchors"] if a["element"] == "h2"][:1] == ["opening"]
+    assert "onderwerp" not in meeting["content"].split()       # the topic link is not text
+    assert "Kruimelpad" not in meeting["content"]              # navigation is not indexed
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["nl"]   # one index: the English board is found too
+    assert not (out / "pagefind" / "pagefind-component-ui.js").exists()
+
+
+def test_filters_name_body_year_kind_and_organisation_in_the_site_language(fixture, tmp_path):
+    out = tmp_path / "out"
+    build(fixture, out)
+    found = filters(out)
+    assert sorted(found) == ["Jaar", "Organisatie", "Overleg", "Soort"]
+    assert found["Overleg"] == {"LRT": 2, "TB": 1}              # the English body too
+    assert found["Jaar"] == {"2023": 3}
+    assert found["Soort"]["Verslag"] == 3
+    assert set(found["Soort"]) <= {"Verslag", "Acties", "Besluiten"}
+    assert found["Soort"].get("Besluiten", 0) >= 1              # 2023-07-10 has a decision
+    assert set(found["Organisatie"]) <= {"JenV", "IPO", "VNG", "SZW"}
+    page = fragments(out)["/lrt/2023-07-10/"]
+    assert "Besluiten" in page["filters"]["Soort"]
+
+
+def test_the_public_index_holds_no_members_only_text(fixture, tmp_path):
+    build(fixture, tmp_path / "public")
+    build(fixture, tmp_path / "members", audience="members")
+    secret = "Vertrouwelijke toelichting"
+    assert secret not in fragments(tmp_path / "public")["/lrt/2023-07-10/"]["content"]
+    assert secret in fragments(tmp_path / "members")["/lrt/2023-07-10/"]["content"]
+
+
+def test_the_index_is_made_again_only_when_a_page_changed(fixture, tmp_path):
+    out = tmp_path / "out"
+    first = build(fixture, out)
+    assert first.search_seconds > 0
+    (fixture.parent / "static").mkdir(exist_ok=True)
+    (fixture.parent / "static" / "note.txt").write_text("not a page")   # no HTML changes
+    kept = build(fixture, out)
+    assert kept.written == 1 and kept.search_seconds == 0
+    meeting = fixture.parent / "content" / "lrt" / "2023-09-22.md"
+    meeting.write_text(meeting.read_text() + "\nZandsuppletieplan besproken.\n")
+    again = build(fixture, out)
+    assert again.search_seconds > 0
+    assert "Zandsuppletieplan" in fragments(out)["/lrt/2023-09-22/"]["content"]
+    shutil.rmtree(fixture.parent / ".cache")
+    clean = tmp_path / "clean"
+    build(fixture, clean, cache=False)
+    assert tree(out) == tree(clean)
+
+
+def test_serve_publishes_pages_first_and_refreshes_the_index_after(fixture, tmp_path):
+    out = tmp_path / "out"
+    build(fixture, out)
+    meeting = fixture.parent / "content" / "lrt" / "2023-09-22.md"
+    meeting.write_text(meeting.read_text() + "\nKwelwatermeting besproken.\n")
+    late = build(fixture, out, search_now=False)
+    assert late.search_pending and late.search_seconds == 0
+    assert "Kwelwatermeting" in (out / "lrt" / "2023-09-22" / "index.html").read_text()
+    assert "Kwelwatermeting" not in fragments(out)["/lrt/2023-09-22/"]["content"]
+    assert refresh_search(fixture, out) > 0
+    assert "Kwelwatermeting" in fragments(out)["/lrt/2023-09-22/"]["content"]
+    assert refresh_search(fixture, out) == 0                    # up to date: nothing to do
+    assert build(fixture, out).search_seconds == 0              # a build after it keeps it
+    clean = tmp_path / "clean"
+    build(fixture, clean, cache=False)
+    assert tree(out) == tree(clean)
+
+
+def test_search_can_be_switched_off(fixture, tmp_path):
+    fixture.write_text(fixture.read_text().replace('language = "nl"\n',
+                                                   'language = "nl"\nsearch = false\n', 1))
+    out = tmp_path / "out"
+    result = build(fixture, out)
+    assert result.search_seconds == 0
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert 'role="search"' not in (out / "index.html").read_text()
+
+
+def test_search_setting_must_be_true_or_false(fixture):
+    fixture.write_text(fixture.read_text().replace('language = "nl"\n',
+                                                   'language = "nl"\nsearch = "no"\n', 1))
+    with pytest.raises(BuildFailed) as failed:
+        build(fixture, fixture.parent / "out")
+    assert [p.format() for p in failed.value.problems] == [
+        f"{fixture}:5: `search` in [site] must be true or false"]
+
+
+def test_a_failing_indexer_fails_the_build_and_leaves_the_output(fixture, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(fixture, out)
+    before = tree(out)
+    meeting = fixture.parent / "content" / "lrt" / "2023-09-22.md"
+    meeting.write_text(meeting.read_text() + "\nNieuw.\n")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(BuildFailed) as failed:
+        build(fixture, out)
+    [problem] = failed.value.problems
+    assert problem.format().startswith(f"{fixture}:1: the search index could not be built")
+    assert "pagefind[bin]" in problem.message and "search = false" in problem.message
+    assert tree(out) == before
+    assert not list(tmp_path.glob(".out.*"))                   # no staging folder left
+
+
+def test_meeting_pages_carry_a_schema_org_event(fixture, tmp_path):
+    out = tmp_path / "out"
+    build(fixture, out)
+    html = (out / "lrt" / "2023-09-22" / "index.html").read_text()
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">')
+    event = json.loads(html[start:html.index("</script>", start)])
+    assert event["@type"] == "Event" and event["startDate"] == "2023-09-22T15:00"
+    assert event["location"] == {"@type": "Place", "name": "Webex"}
+    assert event["url"] == "https://example.org/fixture/lrt/2023-09-22/"
+    assert {"@type": "Organization", "name": "Interprovinciaal Overleg"} in event["attendee"]
