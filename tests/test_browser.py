@@ -421,6 +421,23 @@ def test_search_results_show_the_agenda_item_and_lead_to_it(tab):
     tab.assert_clean()
 
 
+def test_search_works_under_the_documented_content_security_policy(tab):
+    """docs/publishing.md gives a policy for hosts to send; search must work under it."""
+    docs = (REPO / "docs" / "publishing.md").read_text(encoding="utf-8")
+    policy = re.search(r"^Content-Security-Policy: (.+)$", docs, re.M).group(1)
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response,
+                      headers={**response.headers, "content-security-policy": policy})
+
+    tab.page.route(lambda url: url.startswith(tab.base), with_policy)
+    word, meeting = search_word()
+    page, results = search_from_header(tab, word)
+    expect(results).to_have_count(1)
+    tab.assert_clean()          # a violation of the policy is a console error
+
+
 def shared_word() -> str:
     """A word that meetings of every body use: the filters then have something to narrow."""
     words = None
@@ -479,10 +496,13 @@ def test_screenshots(new_tab, tmp_path):
     topic = anchors.most_common(1)[0][0]
     referrer = reference_pair()[0]
     shots = {"home": "", "body": f"{referrer.body}/index.html", "meeting": referrer.path,
-             "actions": "actions/index.html", "topic": f"topics/{topic}/index.html"}
+             "actions": "actions/index.html", "topic": f"topics/{topic}/index.html",
+             "search": f"search/index.html?q={shared_word()}"}
     tab = new_tab(viewport=DESKTOP)
     for name, path in shots.items():
         page = tab.goto(path)
+        if name == "search":
+            page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
         page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
         width, height = png_size(folder / f"{name}.png")
         assert width == DESKTOP["width"] and height >= DESKTOP["height"], (name, width, height)

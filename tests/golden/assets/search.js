@@ -14,6 +14,11 @@
       showSubResults: true,
       showImages: false
     });
+    // Pagefind's form says action="javascript:void(0);" and handles its submit itself; a
+    // strict Content-Security-Policy reports javascript: URLs, so the attribute goes.
+    document.querySelectorAll("#search form[action^='javascript:']").forEach(function (form) {
+      form.removeAttribute("action");
+    });
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) {
       ui.triggerSearch(query);
