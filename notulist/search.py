@@ -103,8 +103,11 @@ def _encode(cbor2, value) -> bytes:
 
 
 async def _index(site: Path, bundle: Path, language: str) -> None:
-    from pagefind.index import PagefindIndex
-    async with PagefindIndex(config={"force_language": language}) as index:
+    # Not `async with PagefindIndex(...)`: leaving that writes the index a second time, into
+    # pagefind/ under the current directory.
+    from pagefind.service import PagefindService
+    async with PagefindService() as service:
+        index = await service.create_index({"force_language": language})
         await index.add_directory(str(site))
         await index.write_files(output_path=str(bundle))
 

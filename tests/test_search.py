@@ -69,6 +69,16 @@ def test_meetings_and_pages_are_indexed_with_their_agenda_items(fixture, tmp_pat
     assert not (out / "pagefind" / "pagefind-component-ui.js").exists()
 
 
+def test_the_build_writes_nothing_outside_its_output(fixture, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    build(fixture, tmp_path / "out")
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in fixture.parent.iterdir()) == [
+        ".cache", "config.toml", "content", "templates"]
+
+
 def test_filters_name_body_year_kind_and_organisation_in_the_site_language(fixture, tmp_path):
     out = tmp_path / "out"
     build(fixture, out)
