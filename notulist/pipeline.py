@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +64,7 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     from .load import overwritten, read_static
     from .pages import plan_site
     from .render import environment, render_pages
+    from .search import SearchStep
     from .write import UnsafePath, digest, reusable, write_site
     archive, problems = model(config, cache_dir, progress)
     assets, static_problems = read_static(config)
@@ -83,7 +83,7 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     fresh = {path: plan for path, plan in plans.items() if path not in reused}
     pages = counted(render_pages(fresh, site, environment(config.root / "templates", cache_dir)),
                     "rendering", len(fresh), progress)
-    search = Search(config, output, _cache_file(cache_dir, "search", output), manifest)
+    search = SearchStep(config, output, _cache_file(cache_dir, "search", output), manifest_path)
     finish = search.plan(manifest, search_now)
     try:
         written = write_site(dict(sorted(manifest.items())), itertools.chain(pages, files.items()),
@@ -96,67 +96,15 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
                   search.pending)
 
 
-class Search:
-    """The search index of one build: kept when no page changed, made from the new site
-    before it is swapped in, or (serve) left for refresh_search()."""
-
-    def __init__(self, config: Config, output: Path, record: Path | None,
-                 manifest: dict[str, str]):
-        from .search import search_key
-        self.config, self.output, self.record = config, output, record
-        self.key = search_key(manifest, config.language) if config.search else None
-        self.made: dict[str, str] = {}
-        self.seconds, self.pending = 0.0, False
-
-    def plan(self, manifest: dict[str, str], now: bool):
-        """Adds a kept index to `manifest`; returns write_site's `finish` if one is due."""
-        from .search import kept_bundle
-        if self.key is None:
-            return None
-        kept = kept_bundle(self.record, self.output, self.key)
-        if kept is None and not now:
-            kept, self.pending = kept_bundle(self.record, self.output, None) or {}, True
-        if kept is not None:
-            manifest.update(kept)
-            return None
-        return self.index
-
-    def index(self, site: Path) -> dict[str, bytes]:
-        from .search import make_bundle
-        from .write import digest
-        started = time.perf_counter()
-        bundle = make_bundle(site, self.config.language, self.config.path)
-        self.made = {path: digest(data) for path, data in bundle.items()}
-        self.seconds = time.perf_counter() - started
-        return bundle
-
-    def done(self) -> None:
-        from .search import remember_bundle
-        if self.made:
-            remember_bundle(self.record, self.key, self.made)
-
-
 def refresh_search(config_path: Path, output: Path | None = None, audience: str = "public",
                    cache: bool = True) -> float:
     """Bring the search index of a published site up to date (after build(search_now=False));
     returns the seconds spent indexing, 0 when it was up to date."""
-    from .search import BUNDLE, make_bundle, read_record, remember_bundle, search_key
-    from .write import digest, read_manifest, replace_folder
-    config = configure(config_path)
+    from .search import SearchStep
     output = (output or default_output(config_path, audience)).resolve()
     cache_dir = config_path.parent.resolve() / ".cache" if cache else None
-    record = _cache_file(cache_dir, "search", output)
-    manifest_path = _cache_file(cache_dir, "manifest", output)
-    if not config.search or manifest_path is None:
-        return 0.0
-    key = search_key(read_manifest(manifest_path), config.language)
-    if read_record(record).get("key") == key:
-        return 0.0
-    started = time.perf_counter()
-    bundle = make_bundle(output, config.language, config.path)
-    replace_folder(output, BUNDLE, bundle, manifest_path)
-    remember_bundle(record, key, {path: digest(data) for path, data in bundle.items()})
-    return time.perf_counter() - started
+    return SearchStep(configure(config_path), output, _cache_file(cache_dir, "search", output),
+                      _cache_file(cache_dir, "manifest", output)).refresh()
 
 
 def check(config_path: Path, strict: bool = False) -> Result:

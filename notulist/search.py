@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import json
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
@@ -65,21 +66,19 @@ def in_stable_order(files: dict[str, bytes]) -> dict[str, bytes]:
     from run to run (its fragments are stable since 1.3; Pagefind issue #638). The filter
     files and the metadata file that names them are re-encoded, sorted, and renamed after
     their new contents, as Pagefind names them."""
-    import cbor2
     entry = json.loads(files["pagefind-entry.json"])
     for language, facts in entry["languages"].items():
         meta_path = f"pagefind.{facts['hash']}.pf_meta"
         meta = _decode(files.pop(meta_path))
         filters = []
         for name, old in meta[3]:
-            name_, values = _decode(files.pop(f"filter/{old}.pf_filter"))
-            data = _encode(cbor2, [name_, sorted([value, sorted(pages)]
-                                                 for value, pages in values)])
+            _, values = _decode(files.pop(f"filter/{old}.pf_filter"))
+            data = _encode([name, sorted([value, sorted(pages)] for value, pages in values)])
             new = f"{language}_{hashlib.sha1(data).hexdigest()[:7]}"
             files[f"filter/{new}.pf_filter"] = data
             filters.append([name, new])
         meta[3] = sorted(filters)
-        data = _encode(cbor2, meta)
+        data = _encode(meta)
         facts["hash"] = f"{language}_{hashlib.sha1(data).hexdigest()[:10]}"
         files[f"pagefind.{facts['hash']}.pf_meta"] = data
     files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False,
@@ -98,7 +97,8 @@ def _decode(data: bytes):
     return cbor2.loads(plain[len(SIGNATURE):])
 
 
-def _encode(cbor2, value) -> bytes:
+def _encode(value) -> bytes:
+    import cbor2
     return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
 
 
@@ -112,31 +112,86 @@ async def _index(site: Path, bundle: Path, language: str) -> None:
         await index.write_files(output_path=str(bundle))
 
 
-def kept_bundle(record_path: Path | None, output: Path, key: str | None) -> dict[str, str] | None:
-    """The bundle files (path -> digest) in `output` made for `key` (any key when None),
-    if the last build left them there whole."""
-    record = read_record(record_path)
-    if not record or (key is not None and record.get("key") != key):
-        return None
-    files = record.get("files", {})
-    if not all((output / path).is_file() for path in files):
-        return None
-    return files
+class SearchStep:
+    """The search index of one build: kept when no HTML page changed, made from the new
+    site before it is swapped in (write_site's `finish`), or, for serve, left as it was for
+    `refresh` to bring up to date once the pages are published.
+
+    The bundle's files and digests are in the manifest like any output file; the record
+    (`.cache/search-*.json`) only remembers the key they were made for."""
+
+    def __init__(self, config, output: Path, record: Path | None, manifest_path: Path | None):
+        self.config, self.output, self.record = config, output, record
+        self.manifest_path = manifest_path
+        self.key: str | None = None
+        self.made: dict[str, str] = {}
+        self.seconds, self.pending = 0.0, False
+
+    def plan(self, manifest: dict[str, str], now: bool):
+        """Adds a kept bundle to `manifest`; returns write_site's `finish` if one is due."""
+        if not self.config.search:
+            return None
+        self.key = search_key(manifest, self.config.language)
+        kept = self._published()
+        if kept and _read_key(self.record) != self.key:
+            if now:
+                kept = {}
+            else:
+                self.pending = True     # serve: published with the old bundle; refresh() next
+        if kept:
+            manifest.update(kept)
+            return None
+        return self.index
+
+    def index(self, site: Path) -> dict[str, bytes]:
+        from .write import digest
+        started = time.perf_counter()
+        bundle = make_bundle(site, self.config.language, self.config.path)
+        self.made = {path: digest(data) for path, data in bundle.items()}
+        self.seconds = time.perf_counter() - started
+        return bundle
+
+    def done(self) -> None:
+        """After the swap: the new bundle is the one the output holds."""
+        if self.made:
+            _write_key(self.record, self.key)
+
+    def refresh(self) -> float:
+        """Index the published site again if its pages changed since its bundle was made
+        (after a build that left it pending); the seconds it took, 0 when up to date."""
+        from .write import read_manifest, replace_folder
+        if not self.config.search or self.manifest_path is None:
+            return 0.0
+        key = search_key(read_manifest(self.manifest_path), self.config.language)
+        if _read_key(self.record) == key and self._published():
+            return 0.0
+        self.key = key
+        bundle = self.index(self.output)
+        replace_folder(self.output, BUNDLE, bundle, self.manifest_path)
+        self.done()
+        return self.seconds
+
+    def _published(self) -> dict[str, str]:
+        """The bundle files (path -> digest) of the current output, if all are there."""
+        from .write import read_manifest
+        previous = read_manifest(self.manifest_path)
+        files = {path: made_by for path, made_by in previous.items() if path.startswith(BUNDLE)}
+        return files if all((self.output / path).is_file() for path in files) else {}
 
 
-def read_record(record_path: Path | None) -> dict:
+def _read_key(record: Path | None) -> str | None:
     try:
-        return json.loads(record_path.read_text()) if record_path else {}
-    except (OSError, ValueError):
-        return {}
+        return json.loads(record.read_text()).get("key") if record else None
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
-def remember_bundle(record_path: Path | None, key: str, files: dict[str, str]) -> None:
-    if record_path is None:
+def _write_key(record: Path | None, key: str | None) -> None:
+    if record is None:
         return
     try:
-        record_path.parent.mkdir(parents=True, exist_ok=True)
-        record_path.write_text(json.dumps({"key": key, "files": files}, sort_keys=True))
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps({"key": key}))
     except OSError:
         pass                        # no record only means the next build indexes again
 

@@ -88,7 +88,7 @@ def replace_folder(output: Path, folder: str, files: dict[str, bytes],
     """Swap in a new version of one folder of the published site (every path of `files` is
     under `folder`), for work finished after the rest was published (serve's search index)."""
     output = output.resolve()
-    manifest = {path: sum for path, sum in read_manifest(manifest_path).items()
+    manifest = {path: made_by for path, made_by in read_manifest(manifest_path).items()
                 if not path.startswith(folder)}
     staging = output / f".{folder.strip('/')}.new-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
