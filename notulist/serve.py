@@ -195,9 +195,11 @@ class Watcher(FileSystemEventHandler):
         self.observer.start()
 
     def stop(self) -> None:
+        """Bounded: watchdog's threads are daemons, and one reading inotify can sit in a
+        blocking read after stop(); serve's exit must not wait for it."""
         self.observer.stop()
         if self.observer.is_alive():
-            self.observer.join()
+            self.observer.join(timeout=2.0)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES or event.is_directory and event.event_type == "modified":

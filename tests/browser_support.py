@@ -61,6 +61,7 @@ class Problems:
     def __init__(self, page):
         self.page = page
         self.items: list[str] = []
+        self.warnings: list[str] = []       # not failures; shown when a wait times out
         self.pending: set = set()           # requests still in flight
         self.since_load: set[str] = set()   # URLs requested after the last load event
         page.on("console", self._console)
@@ -80,6 +81,8 @@ class Problems:
         self.items.append(f"request failed: {request.url} ({request.failure})")
 
     def _console(self, message):
+        if message.type == "warning":
+            self.warnings.append(message.text)
         if message.type == "error":
             where = message.location.get("url", "") if message.location else ""
             self.items.append(f"console error: {message.text} [{where}]")

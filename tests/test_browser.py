@@ -24,6 +24,7 @@ if not CHROMIUM.exists():
                 allow_module_level=True)
 
 from babel.dates import format_date                             # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import expect, sync_playwright          # noqa: E402
 
 from notulist import build                                       # noqa: E402
@@ -455,8 +456,14 @@ def shared_word() -> str:
 def test_search_filter_by_body_keeps_only_its_meetings(tab, body_key):
     page, results = search_from_header(tab, shared_word())
     body = BODIES[body_key]
-    page.locator("summary.pagefind-ui__filter-name").filter(
-        has_text="Overleg" if SITE.get("language", "nl") == "nl" else "Body").click()
+    summary = page.locator("summary.pagefind-ui__filter-name").filter(
+        has_text="Overleg" if SITE.get("language", "nl") == "nl" else "Body")
+    try:
+        summary.click(timeout=15000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"no body filter in Pagefind's panel; the page said "
+                             f"{tab.problems.items + tab.problems.warnings}; the panel: "
+                             f"{page.locator('#search').inner_html()[:3000]}") from None
     page.get_by_label(re.compile(rf"^{re.escape(body.short)}\b")).check()
     others = [f"/{key}/" for key in BODIES if key != body_key]
     expect(results.first).to_be_visible()

@@ -343,8 +343,10 @@ def test_a_port_in_use_is_a_clear_message_and_exit_1(tmp_path, capsys):
 
 def test_ctrl_c_stops_cleanly_with_exit_0(tmp_path):
     config = write_site(tmp_path, {"2024-01-10.md": meeting("First.")})
+    # PYTHONFAULTHANDLER: should it hang, SIGABRT makes it print where each thread is.
     process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--config",
-                                str(config), "--port", "0"], stderr=subprocess.PIPE, text=True)
+                                str(config), "--port", "0"], stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     printed: list[str] = []
     reader = threading.Thread(target=lambda: [printed.append(line) for line in process.stderr],
                               daemon=True)
@@ -356,7 +358,13 @@ def test_ctrl_c_stops_cleanly_with_exit_0(tmp_path):
         port = int(serving.split(":")[2].split("/")[0])
         assert get(port, "/b/2024-01-10/")[0] == 200
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=DEADLINE) == 0
+        try:
+            assert process.wait(timeout=DEADLINE) == 0
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            process.wait(timeout=DEADLINE)
+            reader.join(timeout=DEADLINE)
+            raise AssertionError("serve did not stop on Ctrl-C:\n" + "".join(printed)) from None
     finally:
         if process.poll() is None:
             process.kill()
