@@ -19,6 +19,7 @@ from .link import Site
 from .meeting_page import meeting_context, meeting_inputs
 from .model import Meeting
 from .registers import action_pages, decision_page, organisation_pages
+from .search import plan_shards
 from .data import data_files
 from .feeds import feed_files
 
@@ -174,8 +175,12 @@ def _free_pages(planner: Planner) -> dict[str, PagePlan]:
 
 
 def _search(planner: Planner) -> dict[str, PagePlan]:
-    # The results come from the index search.py makes of the built pages.
-    return {"search/index.html": planner.plan("search.html")} if planner.config.search else {}
+    # The results come from the index search.py makes of the built pages, one bundle per
+    # shard, which the page merges.
+    if not planner.config.search:
+        return {}
+    bundles = [shard.folder for shard in plan_shards(planner.site)]
+    return {"search/index.html": planner.plan("search.html", bundles=bundles)}
 
 
 def _not_found(planner: Planner) -> dict[str, PagePlan]:

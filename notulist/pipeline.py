@@ -84,16 +84,16 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     pages = counted(render_pages(fresh, site, environment(config.root / "templates", cache_dir)),
                     "rendering", len(fresh), progress)
     search = SearchStep(config, output, _cache_file(cache_dir, "search", output), manifest_path)
-    finish = search.plan(manifest, search_now)
+    finish = search.plan(site, manifest, reused, search_now)
+    manifest = dict(sorted(manifest.items()))
     try:
-        written = write_site(dict(sorted(manifest.items())), itertools.chain(pages, files.items()),
+        written = write_site(manifest, itertools.chain(search.watch(pages), files.items()),
                              output, manifest_path, finish)
     except UnsafePath as exc:
         raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
                                    f"folder: {exc} — rename the file or anchor")]) from None
     search.done()
-    return Result(problems, len(manifest) + len(search.made), written, search.seconds,
-                  search.pending)
+    return Result(problems, len(manifest), written, search.seconds, search.pending)
 
 
 def refresh_search(config_path: Path, output: Path | None = None, audience: str = "public",

@@ -1,13 +1,17 @@
-"""Full-text search: Pagefind indexes the built pages into a static bundle under pagefind/.
+"""Full-text search: Pagefind indexes the built pages into static bundles under pagefind/.
 
 Pagefind reads only what the templates mark: `data-pagefind-body` on the minutes (not the
-navigation), `data-pagefind-filter` for body, year, kind and organisation. It is run through
-its Python API on a folder of built pages (one `add_directory`: the API answers each request
-after a 0.1 s poll, so adding pages one by one would cost 0.1 s a page).
+navigation), `data-pagefind-filter` for body, year, kind and organisation. Only meeting
+pages and free pages are given to it.
 
-Indexing is the costliest step of a build, so it is skipped when no HTML page changed since
-the bundle in the output folder was made: the bundle's key is a digest of the digests of
-every page (see `search_key`), remembered next to the manifest.
+Pagefind cannot add a page to an index: a changed page means indexing again. So the index
+is split into shards of whole years (`plan_shards`), each a bundle of its own under
+pagefind/<first year>/, which the search page merges (Pagefind's mergeIndex). A shard is
+indexed again only when one of its pages changed: its key is a digest of the digests of
+its pages (see `shard_key`), remembered next to the manifest. Shards are indexed together
+on all cores by one Pagefind process, through its Python API (one `add_directory` per
+shard: the API answers each request after a 0.1 s poll, so adding pages one by one would
+cost 0.1 s a page).
 """
 from __future__ import annotations
 
@@ -15,49 +19,110 @@ import asyncio
 import gzip
 import hashlib
 import json
+import os
+import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from .problems import BuildFailed, Problem
 
 BUNDLE = "pagefind/"
+UI = ("pagefind-ui.js", "pagefind-ui.css")      # shared by all shards, in pagefind/ itself
 # Pagefind also writes UIs and a highlighter the search page does not load.
 UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js")
+# Pages a shard grows to before the next year starts a new one. The search page loads a
+# small bundle (about 0.3 MB, mostly Pagefind's WebAssembly) per shard, and a shard without
+# a searched word offers near matches (Pagefind's longest-prefix fallback) below the exact
+# ones of other shards: so an archive of up to this many pages has a single shard.
+SHARD_PAGES = 500
 
 
-def search_key(manifest: dict[str, str], language: str) -> str:
-    """Names what the index is made from: every HTML page (by the digest that made it),
-    the language it is stemmed in and the Pagefind release."""
-    digest = hashlib.sha1(repr((_version(), language)).encode())
-    for path, page_digest in sorted(manifest.items()):
-        if path.endswith(".html"):
-            digest.update(f"{path}\0{page_digest}\n".encode())
+@dataclass(frozen=True)
+class Shard:
+    name: str                       # the first year it holds, or "pages" when no meetings
+    paths: tuple[str, ...]          # output paths of the pages it indexes, sorted
+
+    @property
+    def folder(self) -> str:
+        return f"{BUNDLE}{self.name}/"
+
+
+def plan_shards(site) -> list[Shard]:
+    """The index shards of a site, newest first: meeting pages grouped by year, oldest
+    first, a group closed once it holds SHARD_PAGES pages. Adding meetings to the latest
+    year changes only the newest shard. Free pages join the newest shard."""
+    years: dict[int, list[str]] = {}
+    for meeting in site.meetings.values():
+        years.setdefault(meeting.date.year, []).append(f"{meeting.body}/{meeting.id}/index.html")
+    groups: list[tuple[str, list[str]]] = []
+    for year in sorted(years):
+        if not groups or len(groups[-1][1]) >= SHARD_PAGES:
+            groups.append((str(year), []))
+        groups[-1][1].extend(years[year])
+    if not groups:
+        groups.append(("pages", []))
+    groups[-1][1].extend(f"{page.name}/index.html" for page in site.pages)
+    return [Shard(name, tuple(sorted(paths))) for name, paths in reversed(groups)]
+
+
+def shard_key(shard: Shard, pages: dict[str, str], language: str) -> str | None:
+    """Names what a shard's bundle is made from: its pages (by the digest of their bytes),
+    the language it is stemmed in and the Pagefind release; None if a page is unknown."""
+    digest = hashlib.sha1(repr((_version(), language, shard.name)).encode())
+    for path in shard.paths:
+        if pages.get(path) is None:
+            return None
+        digest.update(f"{path}\0{pages[path]}\n".encode())
     return digest.hexdigest()
 
 
-def make_bundle(site: Path, language: str, config_path: Path) -> dict[str, bytes]:
-    """Index the HTML pages under `site`; the bundle's files by output path, sorted.
+def make_bundles(source: Callable[[str], Path], beside: Path, shards: list[Shard],
+                 language: str, config_path: Path) -> dict[str, bytes]:
+    """Index the pages of each shard (`source(path)`: where the built page is); the
+    bundles' files by output path, sorted, with the search UI's own files in pagefind/.
 
-    One index for the whole site, in the site's language: Pagefind would otherwise split it
-    by each page's `lang`, and a Dutch search page would not find the English minutes."""
-    with tempfile.TemporaryDirectory(prefix="notulist-search-") as folder:
-        bundle = Path(folder) / "bundle"
+    One index per shard in the site's language: Pagefind would otherwise split it by each
+    page's `lang`, and a Dutch search page would not find the English minutes."""
+    # `beside` the output, so the shards' pages can be hard links (same file system).
+    with tempfile.TemporaryDirectory(prefix=".notulist-search-", dir=beside) as folder:
+        work = Path(folder)
+        for shard in shards:
+            (work / "pages" / shard.name).mkdir(parents=True)
+            for path in shard.paths:
+                _link(source(path), work / "pages" / shard.name / path)
         try:
             # A thread of its own: the caller may be running an event loop (Playwright does).
             with ThreadPoolExecutor(1) as thread:
-                thread.submit(asyncio.run, _index(site, bundle, language)).result()
+                thread.submit(asyncio.run, _index(work, shards, language)).result()
         except Exception as exc:        # the binary missing, or Pagefind failing
             raise BuildFailed([Problem(str(config_path), 1, f"the search index could not be "
                                        f"built ({exc!r}) — reinstall with pip install "
                                        "'pagefind[bin]', or set search = false under [site]")]
                               ) from None
-        files = {path.relative_to(bundle).as_posix(): path.read_bytes()
-                 for path in sorted(bundle.rglob("*"))
-                 if path.is_file() and not path.name.startswith(UNUSED)}
-    return {BUNDLE + path: data for path, data in sorted(in_stable_order(files).items())}
+        files: dict[str, bytes] = {}
+        for shard in shards:
+            bundle = work / "bundles" / shard.name
+            found = {path.relative_to(bundle).as_posix(): path.read_bytes()
+                     for path in sorted(bundle.rglob("*"))
+                     if path.is_file() and not path.name.startswith(UNUSED)}
+            for name in UI:
+                files[BUNDLE + name] = found.pop(name)
+            files.update({shard.folder + path: data
+                          for path, data in in_stable_order(found).items()})
+    return dict(sorted(files.items()))
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def in_stable_order(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -102,96 +167,161 @@ def _encode(value) -> bytes:
     return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
 
 
-async def _index(site: Path, bundle: Path, language: str) -> None:
+async def _index(work: Path, shards: list[Shard], language: str) -> None:
+    """All shards through one Pagefind process, as many at a time as there are cores."""
     # Not `async with PagefindIndex(...)`: leaving that writes the index a second time, into
     # pagefind/ under the current directory.
     from pagefind.service import PagefindService
+    at_once = asyncio.Semaphore(os.cpu_count() or 1)
+
+    async def one(service, shard: Shard) -> None:
+        async with at_once:
+            index = await service.create_index({"force_language": language})
+            await index.add_directory(str(work / "pages" / shard.name))
+            await index.write_files(output_path=str(work / "bundles" / shard.name))
+
     async with PagefindService() as service:
-        index = await service.create_index({"force_language": language})
-        await index.add_directory(str(site))
-        await index.write_files(output_path=str(bundle))
+        await asyncio.gather(*(one(service, shard) for shard in shards))
 
 
 class SearchStep:
-    """The search index of one build: kept when no HTML page changed, made from the new
-    site before it is swapped in (write_site's `finish`), or, for serve, left as it was for
-    `refresh` to bring up to date once the pages are published.
+    """The search index of one build, shard by shard: a shard whose pages kept their bytes
+    keeps its bundle; the others are indexed from the new site before it is swapped in
+    (write_site's `finish`) or, for serve, left as they were for `refresh` to bring up to
+    date once the pages are published.
 
-    The bundle's files and digests are in the manifest like any output file; the record
-    (`.cache/search-*.json`) only remembers the key they were made for."""
+    The bundles' files and digests are in the manifest like any output file. The record
+    (`.cache/search-*.json`) holds the digest of each indexed page as the output has it,
+    the shards of the last build, and the key each published bundle was made for."""
 
     def __init__(self, config, output: Path, record: Path | None, manifest_path: Path | None):
         self.config, self.output, self.record = config, output, record
         self.manifest_path = manifest_path
-        self.key: str | None = None
-        self.made: dict[str, str] = {}
+        self.shards: list[Shard] = []
+        self.pages: dict[str, str | None] = {}  # indexed page -> digest of its bytes
+        self.keys: dict[str, str | None] = {}   # shard -> key of its published bundle
+        self.now = True
         self.seconds, self.pending = 0.0, False
 
-    def plan(self, manifest: dict[str, str], now: bool):
-        """Adds a kept bundle to `manifest`; returns write_site's `finish` if one is due."""
+    def plan(self, site, manifest: dict[str, str], reused: set[str], now: bool):
+        """Returns write_site's `finish` unless every shard keeps its bundle (then added to
+        `manifest`): the pages not in `reused` are rendered anew and may have changed."""
         if not self.config.search:
             return None
-        self.key = search_key(manifest, self.config.language)
-        kept = self._published()
-        if kept and _read_key(self.record) != self.key:
-            if now:
-                kept = {}
-            else:
-                self.pending = True     # serve: published with the old bundle; refresh() next
-        if kept:
-            manifest.update(kept)
-            return None
-        return self.index
+        self.shards, self.now = plan_shards(site), now
+        record = _read_record(self.record)
+        self.pages = {path: record["pages"].get(path) if path in reused else None
+                      for shard in self.shards for path in shard.paths}
+        self.keys = {shard.name: record["keys"].get(shard.name) for shard in self.shards}
+        if all(path in reused for path in self.pages):
+            kept, todo = self._sort()
+            if not todo:
+                manifest.update(kept)
+                return None
+        return self.finish
 
-    def index(self, site: Path) -> dict[str, bytes]:
+    def watch(self, pages: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+        """Passes the rendered pages on, noting the digest of those the index holds."""
         from .write import digest
+        for path, data in pages:
+            if path in self.pages:
+                self.pages[path] = digest(data)
+            yield path, data
+
+    def finish(self, source: Callable[[str], Path]) -> tuple[dict[str, bytes], dict[str, str]]:
+        """The new bundles, and the published files kept."""
+        self._fill(source)
+        kept, todo = self._sort()
+        if not todo:
+            return {}, kept
+        return self._index(source, self.output.parent, todo), kept
+
+    def _fill(self, source: Callable[[str], Path]) -> None:
+        """Digests the record lacks (it was lost) are read from the pages themselves."""
+        from .write import digest
+        for path, page_digest in self.pages.items():
+            if page_digest is None:
+                self.pages[path] = digest(source(path).read_bytes())
+
+    def _sort(self) -> tuple[dict[str, str], list[tuple[Shard, str | None]]]:
+        """Published files to keep (path -> digest), and the shards to index with their keys.
+        A changed shard is kept, stale, when the index is not wanted now (serve)."""
+        published = self._published()
+        kept, todo = {}, []
+        for shard in self.shards:
+            files = {path: made_by for path, made_by in published.items()
+                     if path.startswith(shard.folder)}
+            key = shard_key(shard, self.pages, self.config.language)
+            if files and (key is not None and self.keys[shard.name] == key or not self.now):
+                kept.update(files)
+                self.pending |= key is None or self.keys[shard.name] != key
+            else:
+                todo.append((shard, key))
+        if not todo:                    # else the UI's files come with the new bundles
+            kept.update({BUNDLE + name: published[BUNDLE + name] for name in UI})
+        return kept, todo
+
+    def _index(self, source: Callable[[str], Path], beside: Path,
+               todo: list[tuple[Shard, str | None]]) -> dict[str, bytes]:
         started = time.perf_counter()
-        bundle = make_bundle(site, self.config.language, self.config.path)
-        self.made = {path: digest(data) for path, data in bundle.items()}
-        self.seconds = time.perf_counter() - started
-        return bundle
+        files = make_bundles(source, beside, [shard for shard, _ in todo],
+                             self.config.language, self.config.path)
+        self.keys.update({shard.name: key for shard, key in todo})
+        self.seconds += time.perf_counter() - started
+        return files
 
     def done(self) -> None:
-        """After the swap: the new bundle is the one the output holds."""
-        if self.made:
-            _write_key(self.record, self.key)
+        """After the swap: remember what the output now holds."""
+        if self.shards:
+            _write_record(self.record, self.pages, self.shards, self.keys)
 
     def refresh(self) -> float:
-        """Index the published site again if its pages changed since its bundle was made
-        (after a build that left it pending); the seconds it took, 0 when up to date."""
-        from .write import read_manifest, replace_folder
+        """Index again the shards whose pages changed since their bundles were made (after a
+        build that left them pending); the seconds it took, 0 when all were up to date."""
+        from .write import replace_folder
         if not self.config.search or self.manifest_path is None:
             return 0.0
-        key = search_key(read_manifest(self.manifest_path), self.config.language)
-        if _read_key(self.record) == key and self._published():
+        record = _read_record(self.record)
+        self.shards = [Shard(name, tuple(paths)) for name, paths in record["shards"].items()]
+        self.pages, self.keys = record["pages"], record["keys"]
+        self._fill(lambda path: self.output / path)
+        kept, todo = self._sort()
+        if not todo:
             return 0.0
-        self.key = key
-        bundle = self.index(self.output)
-        replace_folder(self.output, BUNDLE, bundle, self.manifest_path)
+        files = self._index(lambda path: self.output / path, self.output.parent, todo)
+        for shard, _ in todo:
+            replace_folder(self.output, shard.folder,
+                           {path: data for path, data in files.items()
+                            if path.startswith(shard.folder)}, self.manifest_path)
         self.done()
         return self.seconds
 
     def _published(self) -> dict[str, str]:
-        """The bundle files (path -> digest) of the current output, if all are there."""
+        """The search files (path -> digest) of the current output, if all are there."""
         from .write import read_manifest
         previous = read_manifest(self.manifest_path)
         files = {path: made_by for path, made_by in previous.items() if path.startswith(BUNDLE)}
-        return files if all((self.output / path).is_file() for path in files) else {}
+        complete = all(BUNDLE + name in files for name in UI) and all(
+            (self.output / path).is_file() for path in files)
+        return files if complete else {}
 
 
-def _read_key(record: Path | None) -> str | None:
+def _read_record(record: Path | None) -> dict:
     try:
-        return json.loads(record.read_text()).get("key") if record else None
-    except (OSError, ValueError, AttributeError):
-        return None
+        found = json.loads(record.read_text()) if record else {}
+        return {part: dict(found[part]) for part in ("pages", "shards", "keys")}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {"pages": {}, "shards": {}, "keys": {}}
 
 
-def _write_key(record: Path | None, key: str | None) -> None:
+def _write_record(record: Path | None, pages: dict, shards: list[Shard], keys: dict) -> None:
     if record is None:
         return
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps({"key": key}))
+        record.write_text(json.dumps({
+            "pages": pages, "shards": {shard.name: list(shard.paths) for shard in shards},
+            "keys": keys}))
     except OSError:
         pass                        # no record only means the next build indexes again
 

@@ -40,17 +40,20 @@ def reusable(output: Path, manifest_path: Path | None, digests: dict[str, str]) 
             if previous.get(path) == page_digest and _exists(output / path)}
 
 
+Finish = Callable[[Callable[[str], Path]], tuple[dict[str, bytes], dict[str, str]]]
+
+
 def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], output: Path,
-               manifest_path: Path | None,
-               finish: Callable[[Path], dict[str, bytes]] | None = None) -> int:
+               manifest_path: Path | None, finish: Finish | None = None) -> int:
     """Make `output` hold exactly the files of `manifest` (path -> digest of what made it);
-    returns how many were (re)written.
+    returns how many were (re)written. `manifest` ends up naming every file of the output.
 
     `fresh` yields the bytes of files as they are made. A file whose digest is the one its
     current output file was made from is hard-linked, not written; a manifest path that
     `fresh` does not yield must be such a file (a page that did not need rendering).
-    `finish`, given the complete new site before it is swapped in, returns more files made
-    from it (the search index); they join the manifest.
+    `finish` (the search index) is called once every fresh file is written, with where each
+    page of the new site can be read: it returns files made from them, and files of the
+    current output to keep (path -> digest); both join the manifest.
     """
     for path in manifest:
         safe_path(path)
@@ -69,11 +72,15 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
                 target.write_bytes(data)
                 written += 1
             done.add(path)
-        for path in sorted(manifest.keys() - done):
+        made: dict[str, bytes] = {}
+        if finish:
+            made, kept = finish(lambda path: (staging if path in done else output) / path)
+            manifest.update(kept)
+            manifest.update({safe_path(path).as_posix(): digest(data)
+                             for path, data in made.items()})
+        for path in sorted(manifest.keys() - done - made.keys()):
             os.link(output / path, _prepare(staging, path, manifest))
-        for path, data in (finish(staging) if finish else {}).items():
-            safe_path(path)
-            manifest[path] = digest(data)
+        for path, data in made.items():
             _prepare(staging, path, manifest).write_bytes(data)
             written += 1
         _swap(staging, output)
@@ -90,7 +97,8 @@ def replace_folder(output: Path, folder: str, files: dict[str, bytes],
     output = output.resolve()
     manifest = {path: made_by for path, made_by in read_manifest(manifest_path).items()
                 if not path.startswith(folder)}
-    staging = output / f".{folder.strip('/')}.new-{os.getpid()}"
+    target_folder = output / folder.strip("/")
+    staging = target_folder.with_name(f".{target_folder.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
         for path, data in files.items():
@@ -100,7 +108,7 @@ def replace_folder(output: Path, folder: str, files: dict[str, bytes],
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             manifest[path] = digest(data)
-        _swap(staging, output / folder.strip("/"))
+        _swap(staging, target_folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _write_manifest(manifest_path, manifest)

@@ -34,18 +34,28 @@ def decode(path: Path):
 
 
 def fragments(out: Path) -> dict[str, dict]:
-    """url -> the page as Pagefind indexed it (content, filters, meta, anchors)."""
-    pages = [json.loads(decode(p)) for p in sorted((out / "pagefind" / "fragment").glob("*"))]
+    """url -> the page as Pagefind indexed it (content, filters, meta, anchors), from every
+    shard's bundle."""
+    pages = [json.loads(decode(p)) for p in sorted(out.glob("pagefind/*/fragment/*"))]
+    urls = [page["url"] for page in pages]
+    assert len(urls) == len(set(urls)), "a page is in two shards"
     return {page["url"]: page for page in pages}
 
 
 def filters(out: Path) -> dict[str, dict[str, int]]:
-    """filter name -> value -> how many pages carry it."""
-    found = {}
-    for path in sorted((out / "pagefind" / "filter").glob("*.pf_filter")):
+    """filter name -> value -> how many pages carry it, over all shards."""
+    found: dict[str, dict[str, int]] = {}
+    for path in sorted(out.glob("pagefind/*/filter/*.pf_filter")):
         name, values = cbor2.loads(decode(path))
-        found[name] = {value: len(pages) for value, pages in values}
+        for value, pages in values:
+            found.setdefault(name, {})[value] = found.get(name, {}).get(value, 0) + len(pages)
     return found
+
+
+def shards(out: Path) -> list[str]:
+    """The shard folders the search page merges, in its order."""
+    html = (out / "search" / "index.html").read_text()
+    return html.split('data-bundles="', 1)[1].split('"', 1)[0].split()
 
 
 @pytest.fixture
@@ -64,9 +74,11 @@ def test_meetings_and_pages_are_indexed_with_their_agenda_items(fixture, tmp_pat
     assert [a["id"] for a in meeting["anchors"] if a["element"] == "h2"][:1] == ["opening"]
     assert "onderwerp" not in meeting["content"].split()       # the topic link is not text
     assert "Kruimelpad" not in meeting["content"]              # navigation is not indexed
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
+    assert shards(out) == ["pagefind/2023/"]       # a small archive: one shard
+    entry = json.loads((out / "pagefind" / "2023" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["nl"]   # one index: the English board is found too
-    assert not (out / "pagefind" / "pagefind-component-ui.js").exists()
+    assert not list(out.glob("pagefind/**/pagefind-component-ui.js"))
+    assert (out / "pagefind" / "pagefind-ui.js").is_file()     # the UI, once for all shards
 
 
 def test_the_build_writes_nothing_outside_its_output(fixture, tmp_path, monkeypatch):
@@ -118,6 +130,53 @@ def test_the_index_is_made_again_only_when_a_page_changed(fixture, tmp_path):
     shutil.rmtree(fixture.parent / ".cache")
     clean = tmp_path / "clean"
     build(fixture, clean, cache=False)
+    assert tree(out) == tree(clean)
+
+
+def sharded(fixture: Path, monkeypatch) -> Path:
+    """The fixture with board meetings in 2021 and 2022 too, indexed in shards of one page
+    (a year is never split: 2023 holds three meetings and a free page)."""
+    monkeypatch.setattr("notulist.search.SHARD_PAGES", 1)
+    for year, word in (("2021", "Duinafslagmodel"), ("2022", "Getijdenstroomkaart")):
+        (fixture.parent / "content" / "board" / f"{year}-03-01.md").write_text(
+            f"---\ndate: {year}-03-01\n---\n## 1. Opening\n\nThe {word} was discussed.\n")
+    return fixture
+
+
+def test_a_large_archive_is_indexed_in_shards_of_whole_years(fixture, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(sharded(fixture, monkeypatch), out)
+    assert shards(out) == ["pagefind/2023/", "pagefind/2022/", "pagefind/2021/"]
+    by_shard = {folder: sorted(json.loads(decode(p))["url"]
+                               for p in (out / folder).glob("fragment/*"))
+                for folder in shards(out)}
+    assert by_shard == {"pagefind/2021/": ["/board/2021-03-01/"],
+                        "pagefind/2022/": ["/board/2022-03-01/"],
+                        "pagefind/2023/": ["/board/2023-08-01/", "/lrt/2023-07-10/",
+                                           "/lrt/2023-09-22/", "/over/"]}
+    assert filters(out)["Jaar"] == {"2021": 1, "2022": 1, "2023": 3}
+    assert "Duinafslagmodel" in fragments(out)["/board/2021-03-01/"]["content"]
+
+
+def test_an_edit_indexes_only_its_own_shard_again(fixture, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    config = sharded(fixture, monkeypatch)
+    build(config, out)
+
+    def inodes(folder: str) -> dict[str, int]:
+        return {p.relative_to(out).as_posix(): p.stat().st_ino
+                for p in (out / folder).rglob("*") if p.is_file()}
+    before = {folder: inodes(folder) for folder in shards(out)}
+    edited = fixture.parent / "content" / "board" / "2022-03-01.md"
+    edited.write_text(edited.read_text() + "\nThe Zeewaartse dijkversterking too.\n")
+    assert build(config, out).search_seconds > 0
+    after = {folder: inodes(folder) for folder in shards(out)}
+    assert after["pagefind/2021/"] == before["pagefind/2021/"]   # hard-linked, not made
+    assert after["pagefind/2023/"] == before["pagefind/2023/"]
+    assert set(after["pagefind/2022/"].values()).isdisjoint(before["pagefind/2022/"].values())
+    assert "Zeewaartse" in fragments(out)["/board/2022-03-01/"]["content"]
+    clean = tmp_path / "clean"
+    build(config, clean, cache=False)
     assert tree(out) == tree(clean)
 
 

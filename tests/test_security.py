@@ -914,7 +914,7 @@ def test_character_references_cannot_forge_placeholders(tmp_path, where, text):
         assert all(re.match(r"^.+:\d+: ", p.format()) for p in failed.problems)
         return
     for path, texts in scan_tree(out):
-        if path.startswith("pagefind/wasm."):
+        if re.match(r"pagefind/[^/]+/wasm\.", path):
             continue                        # Pagefind's program, the same for every site
         assert not any("\ufdd0" in t or "\ufdd1" in t for t in texts), path
 

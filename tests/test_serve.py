@@ -174,10 +174,10 @@ def test_the_search_index_follows_once_the_sources_are_quiet(running, tmp_path):
     wait_for(lambda: any(line.startswith("search index updated in ") for line in site.lines),
              "the search index to be updated")
     fragments = [gzip.decompress(path.read_bytes())
-                 for path in (tmp_path / "output" / "pagefind" / "fragment").glob("*")]
+                 for path in (tmp_path / "output" / "pagefind").glob("*/fragment/*")]
     assert any("Kwelscherm" in data.decode("utf-8") for data in fragments)
     assert site.rebuilds() == 1, site.lines
-    assert site.page("/pagefind/pagefind-entry.json")[0] == 200
+    assert site.page("/pagefind/2024/pagefind-entry.json")[0] == 200
 
 
 def test_a_burst_of_changes_is_one_rebuild(running, tmp_path):

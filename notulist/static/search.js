@@ -7,10 +7,19 @@
   var root = new URL("../", document.currentScript.src);
 
   function start() {
+    // The index is split into shards of whole years (data-bundles: their folders, newest
+    // first); Pagefind searches the first and merges the others' results and filters.
+    var element = document.getElementById("search");
+    var bundles = element.getAttribute("data-bundles").split(" ").map(function (folder) {
+      return new URL(folder, root).pathname;
+    });
     var ui = new PagefindUI({
-      element: "#search",
+      element: element,
       baseUrl: root.pathname,
-      bundlePath: new URL("pagefind/", root).pathname,
+      bundlePath: bundles[0],
+      mergeIndex: bundles.slice(1).map(function (bundle) {
+        return { bundlePath: bundle, baseUrl: root.pathname };
+      }),
       showSubResults: true,
       showImages: false
     });
