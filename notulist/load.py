@@ -112,6 +112,8 @@ def read_static(config: Config) -> tuple[dict[str, tuple[Path, bytes]], list[Pro
     as-is at the root of the output."""
     assets = {f"assets/{p.relative_to(BUILTIN_STATIC).as_posix()}": (p, p.read_bytes())
               for p in sorted(BUILTIN_STATIC.rglob("*")) if p.is_file()}
+    if not config.search:
+        del assets["assets/search.js"]      # only the search page loads it
     problems: list[Problem] = []
     for path, name in site_files(config.root, config.root / "static", problems):
         if name in assets:

@@ -205,6 +205,7 @@ def test_search_can_be_switched_off(fixture, tmp_path):
     result = build(fixture, out)
     assert result.search_seconds == 0
     assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert not (out / "assets" / "search.js").exists()
     assert 'role="search"' not in (out / "index.html").read_text()
 
 
