@@ -179,6 +179,7 @@ async def _index(work: Path, shards: list[Shard], language: str) -> None:
             index = await service.create_index({"force_language": language})
             await index.add_directory(str(work / "pages" / shard.name))
             await index.write_files(output_path=str(work / "bundles" / shard.name))
+            await index.delete_index()      # Pagefind's memory holds one shard at a time
 
     async with PagefindService() as service:
         await asyncio.gather(*(one(service, shard) for shard in shards))
