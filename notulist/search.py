@@ -55,7 +55,8 @@ class Shard:
 def plan_shards(site) -> list[Shard]:
     """The index shards of a site, newest first: meeting pages grouped by year, oldest
     first, a group closed once it holds SHARD_PAGES pages. Adding meetings to the latest
-    year changes only the newest shard. Free pages join the newest shard."""
+    year changes only the newest shard. Free pages join the oldest shard, which a new year
+    does not change."""
     years: dict[int, list[str]] = {}
     for meeting in site.meetings.values():
         years.setdefault(meeting.date.year, []).append(f"{meeting.body}/{meeting.id}/index.html")
@@ -66,7 +67,7 @@ def plan_shards(site) -> list[Shard]:
         groups[-1][1].extend(years[year])
     if not groups:
         groups.append(("pages", []))
-    groups[-1][1].extend(f"{page.name}/index.html" for page in site.pages)
+    groups[0][1].extend(f"{page.name}/index.html" for page in site.pages)
     return [Shard(name, tuple(sorted(paths))) for name, paths in reversed(groups)]
 
 
@@ -201,6 +202,7 @@ class SearchStep:
         self.shards: list[Shard] = []
         self.pages: dict[str, str | None] = {}  # indexed page -> digest of its bytes
         self.keys: dict[str, str | None] = {}   # shard -> key of its published bundle
+        self.planned: dict[str, list[str]] = {}  # shard -> its pages, as the output has it
         self.now = True
         self.seconds, self.pending = 0.0, False
 
@@ -211,6 +213,7 @@ class SearchStep:
             return None
         self.shards, self.now = plan_shards(site), now
         record = _read_record(self.record)
+        self.planned = record["shards"]
         self.pages = {path: record["pages"].get(path) if path in reused else None
                       for shard in self.shards for path in shard.paths}
         self.keys = {shard.name: record["keys"].get(shard.name) for shard in self.shards}
@@ -246,14 +249,17 @@ class SearchStep:
 
     def _sort(self) -> tuple[dict[str, str], list[tuple[Shard, str | None]]]:
         """Published files to keep (path -> digest), and the shards to index with their keys.
-        A changed shard is kept, stale, when the index is not wanted now (serve)."""
+        When the index is not wanted now (serve), a shard whose pages changed is kept, stale,
+        unless it gained or lost pages: a page must not be in two shards, nor in none."""
         published = self._published()
         kept, todo = {}, []
         for shard in self.shards:
             files = {path: made_by for path, made_by in published.items()
                      if path.startswith(shard.folder)}
             key = shard_key(shard, self.pages, self.config.language)
-            if files and (key is not None and self.keys[shard.name] == key or not self.now):
+            same_pages = self.planned.get(shard.name) == list(shard.paths)
+            if files and (key is not None and self.keys[shard.name] == key
+                          or not self.now and same_pages):
                 kept.update(files)
                 self.pending |= key is None or self.keys[shard.name] != key
             else:
@@ -283,7 +289,8 @@ class SearchStep:
         if not self.config.search or self.manifest_path is None:
             return 0.0
         record = _read_record(self.record)
-        self.shards = [Shard(name, tuple(paths)) for name, paths in record["shards"].items()]
+        self.planned = record["shards"]
+        self.shards = [Shard(name, tuple(paths)) for name, paths in self.planned.items()]
         self.pages, self.keys = record["pages"], record["keys"]
         self._fill(lambda path: self.output / path)
         kept, todo = self._sort()

@@ -150,10 +150,10 @@ def test_a_large_archive_is_indexed_in_shards_of_whole_years(fixture, tmp_path, 
     by_shard = {folder: sorted(json.loads(decode(p))["url"]
                                for p in (out / folder).glob("fragment/*"))
                 for folder in shards(out)}
-    assert by_shard == {"pagefind/2021/": ["/board/2021-03-01/"],
+    assert by_shard == {"pagefind/2021/": ["/board/2021-03-01/", "/over/"],   # the oldest
                         "pagefind/2022/": ["/board/2022-03-01/"],
                         "pagefind/2023/": ["/board/2023-08-01/", "/lrt/2023-07-10/",
-                                           "/lrt/2023-09-22/", "/over/"]}
+                                           "/lrt/2023-09-22/"]}
     assert filters(out)["Jaar"] == {"2021": 1, "2022": 1, "2023": 3}
     assert "Duinafslagmodel" in fragments(out)["/board/2021-03-01/"]["content"]
 
@@ -178,6 +178,46 @@ def test_an_edit_indexes_only_its_own_shard_again(fixture, tmp_path, monkeypatch
     clean = tmp_path / "clean"
     build(config, clean, cache=False)
     assert tree(out) == tree(clean)
+
+
+def test_serve_indexes_a_new_shard_at_once_and_leaves_changed_ones_for_later(
+        fixture, tmp_path, monkeypatch):
+    """The search page names every shard, so a new one (a new year) cannot wait."""
+    out = tmp_path / "out"
+    config = sharded(fixture, monkeypatch)
+    build(config, out)
+    (fixture.parent / "content" / "board" / "2024-03-01.md").write_text(
+        "---\ndate: 2024-03-01\n---\n## 1. Opening\n\nThe Slibvangstscherm was shown.\n")
+    edited = fixture.parent / "content" / "board" / "2021-03-01.md"
+    edited.write_text(edited.read_text() + "\nThe Kribvakonderzoek too.\n")
+    late = build(config, out, search_now=False)
+    assert late.search_pending
+    assert shards(out)[0] == "pagefind/2024/"
+    assert all((out / folder / "pagefind-entry.json").is_file() for folder in shards(out))
+    assert "Slibvangstscherm" in fragments(out)["/board/2024-03-01/"]["content"]
+    assert "Kribvakonderzoek" not in fragments(out)["/board/2021-03-01/"]["content"]
+    assert refresh_search(config, out) > 0
+    assert "Kribvakonderzoek" in fragments(out)["/board/2021-03-01/"]["content"]
+    clean = tmp_path / "clean"
+    build(config, clean, cache=False)
+    assert tree(out) == tree(clean)
+
+
+def test_serve_indexes_at_once_a_shard_that_gained_pages(fixture, tmp_path, monkeypatch):
+    """Shards of two pages: 2021 + 2022, then 2023. A second 2021 meeting closes the first
+    shard at 2021 and moves 2022 into a new one; keeping the first shard's old bundle would
+    leave 2022 in two shards."""
+    out = tmp_path / "out"
+    config = sharded(fixture, monkeypatch)
+    monkeypatch.setattr("notulist.search.SHARD_PAGES", 2)
+    build(config, out)
+    assert shards(out) == ["pagefind/2023/", "pagefind/2021/"]
+    (fixture.parent / "content" / "board" / "2021-06-01.md").write_text(
+        "---\ndate: 2021-06-01\n---\n## 1. Opening\n\nThe Vooroeververdediging.\n")
+    build(config, out, search_now=False)
+    assert shards(out) == ["pagefind/2022/", "pagefind/2021/"]
+    pages = fragments(out)                      # asserts that no page is in two shards
+    assert "/board/2022-03-01/" in pages and "/board/2021-06-01/" in pages
 
 
 def test_serve_publishes_pages_first_and_refreshes_the_index_after(fixture, tmp_path):
