@@ -8,19 +8,19 @@ Pagefind cannot add a page to an index: a changed page means indexing again. So 
 is split into shards of whole years (`plan_shards`), each a bundle of its own under
 pagefind/<first year>/, which the search page merges (Pagefind's mergeIndex). A shard is
 indexed again only when one of its pages changed: its key is a digest of the digests of
-its pages (see `shard_key`), remembered next to the manifest. Shards are indexed together
-on all cores by one Pagefind process, through its Python API (one `add_directory` per
-shard: the API answers each request after a 0.1 s poll, so adding pages one by one would
-cost 0.1 s a page).
+its pages (see `shard_key`), remembered next to the manifest. Shards are indexed together,
+one Pagefind command per shard, as many at a time as there are cores. The command line, not
+Pagefind's Python API: the API answers each request after a 0.1 s poll, which cost a build
+0.4 s or more for four requests a shard.
 """
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -56,7 +56,8 @@ def plan_shards(site) -> list[Shard]:
     """The index shards of a site, newest first: meeting pages grouped by year, oldest
     first, a group closed once it holds SHARD_PAGES pages. Adding meetings to the latest
     year changes only the newest shard. Free pages join the oldest shard, which a new year
-    does not change."""
+    does not change. None when there is nothing to index (Pagefind refuses an empty
+    folder): the search page then says so."""
     years: dict[int, list[str]] = {}
     for meeting in site.meetings.values():
         years.setdefault(meeting.date.year, []).append(f"{meeting.body}/{meeting.id}/index.html")
@@ -65,9 +66,10 @@ def plan_shards(site) -> list[Shard]:
         if not groups or len(groups[-1][1]) >= SHARD_PAGES:
             groups.append((str(year), []))
         groups[-1][1].extend(years[year])
-    if not groups:
+    if not groups and site.pages:
         groups.append(("pages", []))
-    groups[0][1].extend(f"{page.name}/index.html" for page in site.pages)
+    if groups:
+        groups[0][1].extend(f"{page.name}/index.html" for page in site.pages)
     return [Shard(name, tuple(sorted(paths))) for name, paths in reversed(groups)]
 
 
@@ -97,12 +99,11 @@ def make_bundles(source: Callable[[str], Path], beside: Path, shards: list[Shard
             for path in shard.paths:
                 _link(source(path), work / "pages" / shard.name / path)
         try:
-            # A thread of its own: the caller may be running an event loop (Playwright does).
-            with ThreadPoolExecutor(1) as thread:
-                thread.submit(asyncio.run, _index(work, shards, language)).result()
+            with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+                list(pool.map(lambda shard: _run_pagefind(work, shard, language), shards))
         except Exception as exc:        # the binary missing, or Pagefind failing
             raise BuildFailed([Problem(str(config_path), 1, f"the search index could not be "
-                                       f"built ({exc!r}) — reinstall with pip install "
+                                       f"built ({exc}) — reinstall with pip install "
                                        "'pagefind[bin]', or set search = false under [site]")]
                               ) from None
         files: dict[str, bytes] = {}
@@ -168,22 +169,24 @@ def _encode(value) -> bytes:
     return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
 
 
-async def _index(work: Path, shards: list[Shard], language: str) -> None:
-    """All shards through one Pagefind process, as many at a time as there are cores."""
-    # Not `async with PagefindIndex(...)`: leaving that writes the index a second time, into
-    # pagefind/ under the current directory.
-    from pagefind.service import PagefindService
-    at_once = asyncio.Semaphore(os.cpu_count() or 1)
-
-    async def one(service, shard: Shard) -> None:
-        async with at_once:
-            index = await service.create_index({"force_language": language})
-            await index.add_directory(str(work / "pages" / shard.name))
-            await index.write_files(output_path=str(work / "bundles" / shard.name))
-            await index.delete_index()      # Pagefind's memory holds one shard at a time
-
-    async with PagefindService() as service:
-        await asyncio.gather(*(one(service, shard) for shard in shards))
+def _run_pagefind(work: Path, shard: Shard, language: str) -> None:
+    """One shard's pages (work/pages/<shard>) into its bundle (work/bundles/<shard>).
+    Run in `work`, with no PAGEFIND_* variables, so no configuration file or variable of
+    the secretariat's reaches Pagefind: the options are all here."""
+    from pagefind.service import get_executable
+    executable = get_executable()
+    if executable is None:
+        raise FileNotFoundError("no Pagefind binary found")
+    done = subprocess.run(
+        [str(executable), "--site", f"pages/{shard.name}", "--output-path",
+         f"bundles/{shard.name}", "--force-language", language, "--silent"],
+        cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={name: value for name, value in os.environ.items()
+             if not name.startswith("PAGEFIND_")})
+    if done.returncode:
+        said = done.stdout.decode(errors="replace").strip().splitlines()
+        raise RuntimeError(f"Pagefind exited with {done.returncode}"
+                           + (f": {said[-1].strip()}" if said else ""))
 
 
 class SearchStep:
@@ -264,7 +267,7 @@ class SearchStep:
                 self.pending |= key is None or self.keys[shard.name] != key
             else:
                 todo.append((shard, key))
-        if not todo:                    # else the UI's files come with the new bundles
+        if self.shards and not todo:    # else the UI's files come with the new bundles
             kept.update({BUNDLE + name: published[BUNDLE + name] for name in UI})
         return kept, todo
 

@@ -285,3 +285,25 @@ def test_meeting_pages_carry_a_schema_org_event(fixture, tmp_path):
     assert event["location"] == {"@type": "Place", "name": "Webex"}
     assert event["url"] == "https://example.org/fixture/lrt/2023-09-22/"
     assert {"@type": "Organization", "name": "Interprovinciaal Overleg"} in event["attendee"]
+
+
+def test_an_archive_with_nothing_to_index_has_a_search_page_that_says_so(fixture, tmp_path):
+    content = fixture.parent / "content"
+    kept = tmp_path / "kept"
+    shutil.move(content, kept)
+    content.mkdir()
+    out = tmp_path / "out"
+    build(fixture, out)                 # Pagefind refuses an empty folder: no shard at all
+    html = (out / "search" / "index.html").read_text()
+    assert "Er valt nog niets te zoeken" in html     # the fixture is Dutch
+    assert "data-bundles" not in html and "pagefind" not in html
+    assert not (out / "pagefind").exists()
+    (content / "lrt").mkdir()
+    shutil.copy(kept / "lrt" / "2023-07-10.md", content / "lrt")
+    build(fixture, out)                 # the first minutes bring the first shard
+    assert shards(out) == ["pagefind/2023/"]
+    assert list(fragments(out)) == ["/lrt/2023-07-10/"]
+    shutil.rmtree(fixture.parent / ".cache")
+    clean = tmp_path / "clean"
+    build(fixture, clean, cache=False)
+    assert tree(out) == tree(clean)
