@@ -35,6 +35,7 @@ BUNDLE = "pagefind/"
 UI = ("pagefind-ui.js", "pagefind-ui.css")      # shared by all shards, in pagefind/ itself
 # Pagefind also writes UIs and a highlighter the search page does not load.
 UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js")
+HASHED = ("fragment", "index")     # Pagefind's files named after their contents (as published)
 # Pages a shard grows to before the next year starts a new one. The search page loads a
 # small bundle (about 0.3 MB, mostly Pagefind's WebAssembly) per shard, and a shard without
 # a searched word offers near matches (Pagefind's longest-prefix fallback) below the exact
@@ -84,39 +85,60 @@ def shard_key(shard: Shard, pages: dict[str, str], language: str) -> str | None:
     return digest.hexdigest()
 
 
-def make_bundles(source: Callable[[str], Path], beside: Path, shards: list[Shard],
+def make_bundles(source: Callable[[str], Path], output: Path, shards: list[Shard],
                  language: str, config_path: Path) -> dict[str, bytes]:
     """Index the pages of each shard (`source(path)`: where the built page is); the
     bundles' files by output path, sorted, with the search UI's own files in pagefind/.
 
     One index per shard in the site's language: Pagefind would otherwise split it by each
-    page's `lang`, and a Dutch search page would not find the English minutes."""
-    # `beside` the output, so the shards' pages can be hard links (same file system).
-    with tempfile.TemporaryDirectory(prefix=".notulist-search-", dir=beside) as folder:
+    page's `lang`, and a Dutch search page would not find the English minutes.
+    Pagefind names its fragment and word index files after their contents and does not
+    make again one that exists, so each shard's folder starts with those of its bundle
+    in `output`: only the pages that changed are compressed again (half its time)."""
+    # Beside the output, so the shards' pages can be hard links (same file system).
+    with tempfile.TemporaryDirectory(prefix=".notulist-search-", dir=output.parent) as folder:
         work = Path(folder)
         for shard in shards:
             (work / "pages" / shard.name).mkdir(parents=True)
             for path in shard.paths:
                 _link(source(path), work / "pages" / shard.name / path)
+            for kind in HASHED:
+                for path in sorted((output / shard.folder / kind).glob("*")):
+                    _link(path, work / "bundles" / shard.name / kind / path.name)
         try:
             with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
                 list(pool.map(lambda shard: _run_pagefind(work, shard, language), shards))
+            files: dict[str, bytes] = {}
+            for shard in shards:
+                found = _bundle(work / "bundles" / shard.name)
+                for name in UI:
+                    files[BUNDLE + name] = found.pop(name)
+                files.update({shard.folder + path: data
+                              for path, data in in_stable_order(found).items()})
         except Exception as exc:        # the binary missing, or Pagefind failing
             raise BuildFailed([Problem(str(config_path), 1, f"the search index could not be "
                                        f"built ({exc}) — reinstall with pip install "
                                        "'pagefind[bin]', or set search = false under [site]")]
                               ) from None
-        files: dict[str, bytes] = {}
-        for shard in shards:
-            bundle = work / "bundles" / shard.name
-            found = {path.relative_to(bundle).as_posix(): path.read_bytes()
-                     for path in sorted(bundle.rglob("*"))
-                     if path.is_file() and not path.name.startswith(UNUSED)}
-            for name in UI:
-                files[BUNDLE + name] = found.pop(name)
-            files.update({shard.folder + path: data
-                          for path, data in in_stable_order(found).items()})
     return dict(sorted(files.items()))
+
+
+def _bundle(folder: Path) -> dict[str, bytes]:
+    """The files of the bundle Pagefind wrote into `folder` (path -> bytes): its metadata
+    names the fragment, word index and filter files it is made of; others there are left
+    from the bundle the folder started with."""
+    entry = (folder / "pagefind-entry.json").read_bytes()
+    named = {"pagefind-entry.json"}
+    for facts in json.loads(entry)["languages"].values():
+        meta = f"pagefind.{facts['hash']}.pf_meta"
+        pages, chunks, filters = _decode((folder / meta).read_bytes())[1:4]
+        named |= {meta, *(f"fragment/{page[0]}.pf_fragment" for page in pages),
+                  *(f"index/{chunk[2]}.pf_index" for chunk in chunks),
+                  *(f"filter/{hashed}.pf_filter" for _, hashed in filters)}
+    named |= {path.name for path in folder.iterdir()
+              if path.is_file() and not path.name.endswith(".pf_meta")}
+    return {path: (folder / path).read_bytes() for path in sorted(named)
+            if not path.startswith(UNUSED)}
 
 
 def _link(source: Path, target: Path) -> None:
@@ -241,7 +263,7 @@ class SearchStep:
         kept, todo = self._sort()
         if not todo:
             return {}, kept
-        return self._index(source, self.output.parent, todo), kept
+        return self._index(source, todo), kept
 
     def _fill(self, source: Callable[[str], Path]) -> None:
         """Digests the record lacks (it was lost) are read from the pages themselves."""
@@ -271,10 +293,10 @@ class SearchStep:
             kept.update({BUNDLE + name: published[BUNDLE + name] for name in UI})
         return kept, todo
 
-    def _index(self, source: Callable[[str], Path], beside: Path,
+    def _index(self, source: Callable[[str], Path],
                todo: list[tuple[Shard, str | None]]) -> dict[str, bytes]:
         started = time.perf_counter()
-        files = make_bundles(source, beside, [shard for shard, _ in todo],
+        files = make_bundles(source, self.output, [shard for shard, _ in todo],
                              self.config.language, self.config.path)
         self.keys.update({shard.name: key for shard, key in todo})
         self.seconds += time.perf_counter() - started
@@ -299,7 +321,7 @@ class SearchStep:
         kept, todo = self._sort()
         if not todo:
             return 0.0
-        files = self._index(lambda path: self.output / path, self.output.parent, todo)
+        files = self._index(lambda path: self.output / path, todo)
         for shard, _ in todo:
             replace_folder(self.output, shard.folder,
                            {path: data for path, data in files.items()

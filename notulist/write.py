@@ -65,12 +65,7 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
     written, done = 0, set()
     try:
         for path, data in fresh:
-            target = _prepare(staging, path, manifest)
-            if previous.get(path) == manifest[path] and _same_size(output / path, len(data)):
-                os.link(output / path, target)
-            else:
-                target.write_bytes(data)
-                written += 1
+            written += _put(staging, output, path, data, previous, manifest)
             done.add(path)
         made: dict[str, bytes] = {}
         if finish:
@@ -81,8 +76,7 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
         for path in sorted(manifest.keys() - done - made.keys()):
             os.link(output / path, _prepare(staging, path, manifest))
         for path, data in made.items():
-            _prepare(staging, path, manifest).write_bytes(data)
-            written += 1
+            written += _put(staging, output, path, data, previous, manifest)
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -112,6 +106,18 @@ def replace_folder(output: Path, folder: str, files: dict[str, bytes],
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _write_manifest(manifest_path, manifest)
+
+
+def _put(staging: Path, output: Path, path: str, data: bytes, previous: dict[str, str],
+         manifest: dict[str, str]) -> bool:
+    """Writes one file of the new site, or links the current one when it holds the same
+    bytes (same digest, same size); whether it was written."""
+    target = _prepare(staging, path, manifest)
+    if previous.get(path) == manifest[path] and _same_size(output / path, len(data)):
+        os.link(output / path, target)
+        return False
+    target.write_bytes(data)
+    return True
 
 
 def _prepare(staging: Path, path: str, manifest: dict[str, str]) -> Path:

@@ -133,6 +133,32 @@ def test_the_index_is_made_again_only_when_a_page_changed(fixture, tmp_path):
     assert tree(out) == tree(clean)
 
 
+def test_an_edit_makes_only_the_changed_files_of_its_shard(fixture, tmp_path):
+    """Pagefind starts from the published bundle's fragments and word indexes: the pages
+    that kept their bytes keep their fragment files, and the edited page's old fragment
+    is no longer in the bundle."""
+    out = tmp_path / "out"
+    build(fixture, out)
+
+    def bundle() -> dict[str, int]:
+        return {p.relative_to(out).as_posix(): p.stat().st_ino
+                for p in (out / "pagefind").rglob("*") if p.is_file()}
+    before, old = bundle(), fragments(out)["/lrt/2023-09-22/"]
+    meeting = fixture.parent / "content" / "lrt" / "2023-09-22.md"
+    meeting.write_text(meeting.read_text() + "\nDe Kwelderwerkenkaart is besproken.\n")
+    build(fixture, out)
+    after, new = bundle(), fragments(out)
+    assert "Kwelderwerkenkaart" in new["/lrt/2023-09-22/"]["content"]
+    assert old["content"] not in [page["content"] for page in new.values()]
+    fragment_files = {path for path in after if "/fragment/" in path}
+    assert len(fragment_files) == len(new) == 4         # none left from the old bundle
+    kept = {path for path in fragment_files if before.get(path) == after[path]}
+    assert len(kept) == 3                               # hard-linked: the same bytes
+    clean = tmp_path / "clean"
+    build(fixture, clean, cache=False)
+    assert tree(out) == tree(clean)
+
+
 def sharded(fixture: Path, monkeypatch) -> Path:
     """The fixture with board meetings in 2021 and 2022 too, indexed in shards of one page
     (a year is never split: 2023 holds three meetings and a free page)."""
@@ -173,7 +199,11 @@ def test_an_edit_indexes_only_its_own_shard_again(fixture, tmp_path, monkeypatch
     after = {folder: inodes(folder) for folder in shards(out)}
     assert after["pagefind/2021/"] == before["pagefind/2021/"]   # hard-linked, not made
     assert after["pagefind/2023/"] == before["pagefind/2023/"]
-    assert set(after["pagefind/2022/"].values()).isdisjoint(before["pagefind/2022/"].values())
+    made = {path for path, inode in after["pagefind/2022/"].items()
+            if inode not in before["pagefind/2022/"].values()}
+    assert "pagefind/2022/pagefind-entry.json" in made
+    assert [path for path in made if "/fragment/" in path] == [
+        path for path in after["pagefind/2022/"] if "/fragment/" in path]
     assert "Zeewaartse" in fragments(out)["/board/2022-03-01/"]["content"]
     clean = tmp_path / "clean"
     build(config, clean, cache=False)
