@@ -1,16 +1,24 @@
 """Stage 5: the only code that touches the output folder.
 
-The new site is written into a temporary sibling folder and swapped in, so a failed build
-leaves the previous output untouched and readers never see half a site. Files whose bytes
-did not change are hard-linked from the previous output instead of written again.
+The new site is made in a hidden sibling folder and swapped in, so a failed build leaves
+the previous output untouched and readers never see half a site. Files whose bytes did not
+change are hard-linked from the previous output instead of written again.
+
+The sibling is kept after the swap, holding the site as it was (the spare, with its own
+manifest), and the next build makes its site there: it only writes, links and removes the
+files that differ, instead of making a tree of thousands of folders and removing the old
+one. The swap exchanges the two folders in one step (Linux's renameat2 RENAME_EXCHANGE);
+where that is missing, the previous output is moved aside and the spare moved in.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "manifest-{audience}.json"
@@ -60,12 +68,11 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
     previous, output = read_manifest(manifest_path), output.resolve()
     if finish is None and previous == manifest and _intact(output, manifest):
         return 0                    # nothing to do: `fresh` is not even consumed
-    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging, holds = _spare(output, manifest_path)
     written, done = 0, set()
     try:
         for path, data in fresh:
-            written += _put(staging, output, path, data, previous, manifest)
+            written += _put(staging, output, path, data, previous, holds, manifest)
             done.add(path)
         made: dict[str, bytes] = {}
         if finish:
@@ -74,13 +81,20 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
             manifest.update({safe_path(path).as_posix(): digest(data)
                              for path, data in made.items()})
         for path in sorted(manifest.keys() - done - made.keys()):
-            os.link(output / path, _prepare(staging, path, manifest))
+            if holds.get(path) != manifest[path]:
+                _replace(_prepare(staging, path), partial(os.link, output / path))
         for path, data in made.items():
-            written += _put(staging, output, path, data, previous, manifest)
-        _swap(staging, output)
-    finally:
+            written += _put(staging, output, path, data, previous, holds, manifest)
+        _remove_stale(staging, holds.keys() - manifest.keys())
+        swapped = _swap(staging, output)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
     _write_manifest(manifest_path, manifest)
+    if swapped and previous:
+        _write_manifest(_spare_record(manifest_path), previous)
+    else:
+        shutil.rmtree(staging, ignore_errors=True)      # not the site the manifest names
     return written
 
 
@@ -108,24 +122,100 @@ def replace_folder(output: Path, folder: str, files: dict[str, bytes],
     _write_manifest(manifest_path, manifest)
 
 
+def _spare(output: Path, manifest_path: Path | None) -> tuple[Path, dict[str, str]]:
+    """The folder to make the new site in, and what it holds (path -> digest): the spare
+    as its record describes it (a file not in the record is removed), or a new empty
+    folder. The record is removed first: until the swap, the spare is being changed."""
+    spare = output.with_name(f".{output.name}.spare")
+    record = _spare_record(manifest_path)
+    holds = read_manifest(record)
+    if record is not None:
+        record.unlink(missing_ok=True)
+    if not (holds and spare.is_dir()):
+        shutil.rmtree(spare, ignore_errors=True)
+        spare.mkdir(parents=True)
+        return spare, {}
+    found = _files(spare)
+    _remove_stale(spare, found - holds.keys())
+    return spare, {path: made_by for path, made_by in holds.items() if path in found}
+
+
+def _spare_record(manifest_path: Path | None) -> Path | None:
+    return manifest_path.with_name(f"spare-{manifest_path.name}") if manifest_path else None
+
+
+def _files(folder: Path) -> set[str]:
+    """The paths of every file under `folder` (a symbolic link counts as a file)."""
+    found, pending = set(), [""]
+    while pending:
+        prefix = pending.pop()
+        with os.scandir(f"{folder}/{prefix}") as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(f"{prefix}{entry.name}/")
+                else:
+                    found.add(prefix + entry.name)
+    return found
+
+
 def _put(staging: Path, output: Path, path: str, data: bytes, previous: dict[str, str],
-         manifest: dict[str, str]) -> bool:
-    """Writes one file of the new site, or links the current one when it holds the same
-    bytes (same digest, same size); whether it was written."""
-    target = _prepare(staging, path, manifest)
-    if previous.get(path) == manifest[path] and _same_size(output / path, len(data)):
-        os.link(output / path, target)
+         holds: dict[str, str], manifest: dict[str, str]) -> bool:
+    """Puts one file of the new site in `staging`, which `holds` some files already: keeps
+    it there, or links the current output's when it has the same bytes (same digest, same
+    size), or writes it; whether it was written."""
+    if path not in manifest:
+        raise UnsafePath(path)      # every file written must be accounted for
+    if holds.get(path) == manifest[path]:
         return False
-    target.write_bytes(data)
+    target = _prepare(staging, path)
+    if previous.get(path) == manifest[path] and _same_size(output / path, len(data)):
+        _replace(target, partial(os.link, output / path))
+        return False
+    _replace(target, lambda target: target.write_bytes(data))
     return True
 
 
-def _prepare(staging: Path, path: str, manifest: dict[str, str]) -> Path:
-    if path not in manifest:
-        raise UnsafePath(path)      # every file written must be accounted for
+def _prepare(staging: Path, path: str) -> Path:
+    """Where to put `path` in `staging`, its folder made."""
     target = staging / path
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):   # a file in the old site, a folder now
+        for folder in reversed(PurePosixPath(path).parents[:-1]):
+            if (staging / folder).is_file():
+                (staging / folder).unlink()
+                break
+        target.parent.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def _replace(target: Path, make: Callable[[Path], object]) -> None:
+    """Makes `target` anew, never writing into the file there: the previous output may
+    share it (a hard link)."""
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:       # a folder in the old site, a file in the new one
+        shutil.rmtree(target)
+    make(target)
+
+
+def _remove_stale(staging: Path, paths: Iterable[str]) -> None:
+    """Removes files the new site does not have, and the folders they leave empty."""
+    folders = set()
+    for path in paths:
+        try:
+            (staging / path).unlink()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            continue                # gone with a folder that became a file, or the reverse
+        folders.update(PurePosixPath(path).parents)
+    for folder in sorted(folders, key=lambda folder: len(folder.parts), reverse=True):
+        if folder.parts:
+            try:
+                (staging / folder).rmdir()
+            except OSError:
+                pass                # not empty: the new site has files there
 
 
 def _same_size(path: Path, size: int) -> bool:
@@ -148,12 +238,40 @@ def _exists(path: Path) -> bool:
     return os.path.isfile(path)
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path) -> bool:
+    """Puts `staging` in the place of `output`; whether `staging` now holds the previous
+    output (else it is gone)."""
+    if not output.exists():
+        os.rename(staging, output)
+        return False
+    if _exchange(staging, output):
+        return True
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if output.exists():
-        os.rename(output, retired)
-    os.rename(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    os.rename(output, retired)
+    try:
+        os.rename(staging, output)
+    except OSError:
+        os.rename(retired, output)
+        raise
+    os.rename(retired, staging)
+    return True
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swaps two folders atomically; False where the system cannot (not Linux, an old C
+    library, or a file system without RENAME_EXCHANGE)."""
+    try:
+        import ctypes
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, exchange = -100, 2      # AT_FDCWD, RENAME_EXCHANGE from <fcntl.h>, <stdio.h>
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
 
 
 def read_manifest(path: Path | None) -> dict[str, str]:

@@ -78,7 +78,47 @@ def test_write_swaps_atomically_links_unchanged_and_removes_stale(tmp_path):
     assert put({"a/index.html": b"A", "c.txt": b"C"}, out, manifest) == 1
     assert (out / "a/index.html").stat().st_ino == inode     # unchanged: linked, not written
     assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["c.txt", "index.html"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == [".out.spare"]
+
+
+def files(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_previous_output_is_kept_as_the_spare_the_next_build_is_made_in(tmp_path):
+    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "manifest.json"
+    put({"a/index.html": b"A", "b.txt": b"B", "old/x.txt": b"X"}, out, manifest)
+    put({"a/index.html": b"A", "b.txt": b"B2"}, out, manifest)
+    assert files(spare) == {"a/index.html": b"A", "b.txt": b"B", "old/x.txt": b"X"}
+    assert files(out) == {"a/index.html": b"A", "b.txt": b"B2"}
+    spare_folder = spare.stat().st_ino
+    assert put({"a/index.html": b"A2", "b.txt": b"B2", "c.txt": b"C"}, out, manifest) == 2
+    assert out.stat().st_ino == spare_folder            # made in the spare, swapped in
+    assert files(out) == {"a/index.html": b"A2", "b.txt": b"B2", "c.txt": b"C"}
+    assert not (out / "old").exists()                   # removed with the folder it was in
+    assert files(spare) == {"a/index.html": b"A", "b.txt": b"B2"}   # the output before
+
+
+def test_the_spare_is_checked_against_its_record(tmp_path):
+    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "manifest.json"
+    put({"a.txt": b"A", "b.txt": b"B"}, out, manifest)
+    put({"a.txt": b"A", "b.txt": b"B2"}, out, manifest)
+    (spare / "stray.txt").write_bytes(b"not part of any site")
+    (spare / "a.txt").unlink()
+    put({"a.txt": b"A", "b.txt": b"B3"}, out, manifest)
+    assert files(out) == {"a.txt": b"A", "b.txt": b"B3"}
+
+
+def test_a_file_may_become_a_folder_and_a_folder_a_file(tmp_path):
+    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    sites = [{"x": b"file", "y/z.txt": b"Z", "k.txt": b"1"},
+             {"x/index.html": b"folder", "y": b"file now", "k.txt": b"2"},
+             {"x": b"file again", "y/z.txt": b"Z", "k.txt": b"3"},
+             {"x/index.html": b"folder", "y": b"file now", "k.txt": b"4"}]
+    for site in sites:
+        put(site, out, manifest)
+        assert files(out) == site
 
 
 def test_a_page_left_unrendered_is_linked_from_the_previous_output(tmp_path):
@@ -102,3 +142,23 @@ def test_a_failure_while_writing_leaves_the_output_untouched(tmp_path):
         write_site({"a.txt": digest(b"B")}, failing(), out, manifest)
     assert (out / "a.txt").read_bytes() == b"A"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_a_failure_while_writing_in_the_spare_leaves_the_output_untouched(tmp_path):
+    """The spare shares the files that did not change with the output (hard links): a
+    changed file is made anew, never written into, and a failed build drops the spare."""
+    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    put({"a.txt": b"A", "b.txt": b"B"}, out, manifest)
+    put({"a.txt": b"A", "b.txt": b"B2"}, out, manifest)     # a.txt: one file in both
+
+    def failing():
+        yield "a.txt", b"A changed"
+        raise RuntimeError("template broke halfway")
+
+    with pytest.raises(RuntimeError):
+        write_site({"a.txt": digest(b"A changed"), "b.txt": digest(b"B2")}, failing(), out,
+                   manifest)
+    assert files(out) == {"a.txt": b"A", "b.txt": b"B2"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+    put({"a.txt": b"A3", "b.txt": b"B2"}, out, manifest)
+    assert files(out) == {"a.txt": b"A3", "b.txt": b"B2"}
