@@ -1,8 +1,11 @@
 """The build, top to bottom: load -> model -> link -> render -> write."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,8 +52,9 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
         remembered = recall(memo, inputs)
         if remembered is not None:
             return Result(*remembered, written=0)
-    result = run_stages(configure(config_path), output, audience, strict, cache_dir, progress,
-                        search_now)
+    with cycle_collector_off():
+        result = run_stages(configure(config_path), output, audience, strict, cache_dir,
+                            progress, search_now)
     if inputs and not result.search_pending:
         remember(memo, inputs, result.problems, result.pages)
     return result
@@ -96,6 +100,22 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     return Result(problems, len(manifest), written, search.seconds, search.pending)
 
 
+@contextmanager
+def cycle_collector_off() -> Iterator[None]:
+    """A build makes millions of objects that live until it ends (the parsed archive, the
+    linked site, the page plans) and almost no reference cycles: a cold build of 1,000
+    meetings leaves under 600 objects for the collector. Python's cyclic collector would
+    walk the live ones again and again (4-6 s of an edit at 10,000 meetings), so it is off
+    while a build runs; reference counting still frees everything else as it goes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def refresh_search(config_path: Path, output: Path | None = None, audience: str = "public",
                    cache: bool = True) -> float:
     """Bring the search index of a published site up to date (after build(search_now=False));
@@ -109,7 +129,11 @@ def refresh_search(config_path: Path, output: Path | None = None, audience: str 
 
 def check(config_path: Path, strict: bool = False) -> Result:
     """Everything a build validates, for both audiences, without writing anything."""
-    config = configure(config_path)
+    with cycle_collector_off():
+        return _check(configure(config_path), strict)
+
+
+def _check(config: Config, strict: bool) -> Result:
     from .link import link
     from .load import overwritten, read_static
     from .pages import plan_site

@@ -133,3 +133,26 @@ def test_every_internal_link_and_anchor_resolves(tmp_path):
                 elif fragment and fragment not in pages[file].ids:
                     broken.append(f"{path.relative_to(out)} -> {link} (no such anchor)")
         assert broken == []
+
+
+def test_the_cycle_collector_is_off_while_a_build_runs(tmp_path, monkeypatch):
+    """It would walk the parsed archive again and again (see pipeline.cycle_collector_off);
+    it is back on once the build is done, or failed."""
+    import gc
+
+    import notulist.pages
+    seen = []
+    plan_site = notulist.pages.plan_site
+
+    def planning(site):
+        seen.append(gc.isenabled())
+        return plan_site(site)
+    monkeypatch.setattr(notulist.pages, "plan_site", planning)
+    config = copy_fixture(tmp_path)
+    assert gc.isenabled()
+    build(config, tmp_path / "out")
+    assert seen == [False] and gc.isenabled()
+    (config.parent / "content" / "lrt" / "2023-09-22.md").write_text("---\ndate: 2023-13-01\n---\n")
+    with pytest.raises(BuildFailed):
+        build(config, tmp_path / "out")
+    assert gc.isenabled()
