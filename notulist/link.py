@@ -70,7 +70,7 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
     problems += register_problems
     shown = [m for m in ordered if audience == "members" or m.audience == "public"]
     register = full_register if audience == "members" else build_register(shown, members=False)[0]
-    targets = all_targets if audience == "members" else collect_targets(shown, public=True)
+    targets = all_targets if audience == "members" else public_targets(all_targets, shown)
     site = Site(
         config=config, audience=audience, meetings={m.key: m for m in shown},
         by_body=_by_body(shown, config), pages=tuple(sorted(pages, key=lambda p: (p.order, p.name))),
@@ -83,8 +83,8 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
     return site, problems
 
 
-def collect_targets(meetings: list[Meeting], public: bool = False) -> dict[str, Target]:
-    """Every reference target of these meetings; for the public, none inside members blocks."""
+def collect_targets(meetings: list[Meeting]) -> dict[str, Target]:
+    """Every reference target of these meetings."""
     targets: dict[str, Target] = {}
     for meeting in meetings:
         path = f"{meeting.body}/{meeting.id}/"
@@ -97,9 +97,19 @@ def collect_targets(meetings: list[Meeting], public: bool = False) -> dict[str, 
                 "topic", f"topic:{item.anchor}", None, None, f"topics/{item.anchor}/"))
         for entity, kind in [(a, "action") for a in meeting.actions] + \
                             [(d, "decision") for d in meeting.decisions]:
-            if not (public and entity.members_only):
-                targets[entity.key] = Target(kind, entity.key, meeting.key, entity.number, path)
+            targets[entity.key] = Target(kind, entity.key, meeting.key, entity.number, path)
     return targets
+
+
+def public_targets(targets: dict[str, Target], shown: list[Meeting]) -> dict[str, Target]:
+    """The targets the public may follow: in the meetings shown, none inside members
+    blocks, and the topics of the agenda items shown."""
+    meetings = {meeting.key for meeting in shown}
+    topics = {f"topic:{item.anchor}" for meeting in shown for item in meeting.items}
+    hidden = {entity.key for meeting in shown for entity in (*meeting.actions, *meeting.decisions)
+              if entity.members_only}
+    return {key: target for key, target in targets.items()
+            if key in topics or target.meeting in meetings and key not in hidden}
 
 
 def check_references(meetings: list[Meeting], pages: list[Page], targets, unreadable

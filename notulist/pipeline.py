@@ -48,10 +48,9 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     memo = _cache_file(cache_dir, "memo", output)
     inputs = fingerprint(config_path, audience, strict, output) \
         if memo and config_path.is_file() else None
-    if inputs and intact(output, _cache_file(cache_dir, "manifest", output)):
-        remembered = recall(memo, inputs)
-        if remembered is not None:
-            return Result(*remembered, written=0)
+    remembered = recall(memo, inputs) if inputs else None
+    if remembered is not None and intact(output, _cache_file(cache_dir, "manifest", output)):
+        return Result(*remembered, written=0)
     with cycle_collector_off():
         result = run_stages(configure(config_path), output, audience, strict, cache_dir,
                             progress, search_now)

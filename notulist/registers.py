@@ -87,17 +87,21 @@ def organisation_pages(pages) -> dict:
     for organisation, record in listing:
         path = f"organisations/{organisation.slug}/"
         view = pages.view(path, config.language, None)
-        attendance = []
-        for body_key, body in config.bodies.items():
-            attended = [pages.summary(k) for k in record.attended
-                        if site.meetings[k].body == body_key]
-            missed = [pages.summary(k) for k in record.missed
-                      if site.meetings[k].body == body_key]
-            if attended or missed:
-                attendance.append({"body": body, "attended": attended, "missed": missed,
-                                   "held": len(site.by_body[body_key])})
+        attended, missed = _per_body(site, record.attended), _per_body(site, record.missed)
+        attendance = [{"body": body, "attended": [pages.summary(k) for k in attended[body_key]],
+                       "missed": [pages.summary(k) for k in missed[body_key]],
+                       "held": len(site.by_body[body_key])}
+                      for body_key, body in config.bodies.items()
+                      if attended[body_key] or missed[body_key]]
         files[f"{path}index.html"] = pages.plan(
             "organisation.html", organisation=organisation, attendance=attendance,
             open_actions=[action_row(pages, k, view) for k in record.open_actions],
             closed_actions=[action_row(pages, k, view) for k in record.closed_actions])
     return files
+
+
+def _per_body(site, keys: tuple[str, ...]) -> dict[str, list[str]]:
+    grouped = defaultdict(list)
+    for key in keys:
+        grouped[site.meetings[key].body].append(key)
+    return grouped

@@ -335,7 +335,7 @@ class SearchStep:
         previous = read_manifest(self.manifest_path)
         files = {path: made_by for path, made_by in previous.items() if path.startswith(BUNDLE)}
         complete = all(BUNDLE + name in files for name in UI) and all(
-            (self.output / path).is_file() for path in files)
+            os.path.isfile(f"{self.output}/{path}") for path in files)
         return files if complete else {}
 
 

@@ -45,7 +45,7 @@ def reusable(output: Path, manifest_path: Path | None, digests: dict[str, str]) 
     previous = read_manifest(manifest_path)
     output = output.resolve()
     return {path for path, page_digest in digests.items()
-            if previous.get(path) == page_digest and _exists(output / path)}
+            if previous.get(path) == page_digest and _exists(output, path)}
 
 
 Finish = Callable[[Callable[[str], Path]], tuple[dict[str, bytes], dict[str, str]]]
@@ -226,7 +226,7 @@ def _same_size(path: Path, size: int) -> bool:
 
 
 def _intact(output: Path, manifest: dict[str, str]) -> bool:
-    return bool(manifest) and all(_exists(output / path) for path in manifest)
+    return bool(manifest) and all(_exists(output, path) for path in manifest)
 
 
 def intact(output: Path, manifest_path: Path | None) -> bool:
@@ -234,8 +234,9 @@ def intact(output: Path, manifest_path: Path | None) -> bool:
     return _intact(output, read_manifest(manifest_path))
 
 
-def _exists(path: Path) -> bool:
-    return os.path.isfile(path)
+def _exists(folder: Path, path: str) -> bool:
+    """Whether `path` is a file in `folder` (a string join: this runs for every file)."""
+    return os.path.isfile(f"{folder}/{path}")
 
 
 def _swap(staging: Path, output: Path) -> bool:
