@@ -53,9 +53,34 @@ class Planner:
         self.position = {key: (body, i) for body, keys in site.by_body.items()
                          for i, key in enumerate(keys)}
         self.summaries: dict[str, dict] = {}
+        self.tokens: dict[str, bytes] = {}
 
     def plan(self, template: str, language: str | None = None, **context) -> PagePlan:
         return PagePlan(template, language or self.config.language, context)
+
+    def lazy(self, template: str, inputs: object, make: Callable[[], dict]) -> PagePlan:
+        """A page in the site's language named by cheap `inputs`; `make` builds its context."""
+        return PagePlan(template, self.config.language, inputs, make)
+
+    def token(self, key: str | None) -> bytes | None:
+        """A short digest of what lists show of a meeting (its summary; None when it is not
+        shown), made once per meeting: the long list pages name their meetings and actions
+        by these, so their plans are cheap to digest."""
+        if key not in self.site.meetings:
+            return None
+        if key not in self.tokens:
+            self.tokens[key] = _short_digest(tuple(self.summary(key).values()))
+        return self.tokens[key]
+
+    def action_token(self, key: str) -> bytes:
+        """The same for an action as the registers show it: the action, its state, and the
+        meetings they name."""
+        token_key = f"action:{key}"
+        if token_key not in self.tokens:
+            action, state = self.site.register.actions[key], self.site.register.states[key]
+            named = (action.meeting, state.closed_in, *(u.meeting for u in state.updates))
+            self.tokens[token_key] = _short_digest((action, state, [self.token(k) for k in named]))
+        return self.tokens[token_key]
 
     def view(self, path: str, language: str, body: str | None) -> View:
         return View(self.site, path, language, body)
@@ -92,6 +117,11 @@ class Planner:
                           "path": f"{meeting.body}/{meeting.id}/"
                                   + (f"#{item.anchor}" if item else "")})
         return links
+
+
+def _short_digest(value) -> bytes:
+    # repr, not pickle: these are frozen dataclasses, tuples, strings and dates.
+    return hashlib.sha1(repr(value).encode()).digest()
 
 
 def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from .fragments import View, meeting_label, owners_text, status_text
@@ -44,22 +45,34 @@ def owner_groups(rows: list[dict], config) -> list[tuple[str | None, list[dict]]
 
 
 def action_pages(pages) -> dict:
-    site, language = pages.site, pages.config.language
-    view = pages.view("actions/", language, None)
-    outstanding = [action_row(pages, key, view) for key in site.register.outstanding()]
-    outstanding.sort(key=lambda r: (not r["state"].overdue, r["action"].due is None,
-                                    r["action"].due or dt.date.min,
-                                    site.meetings[r["action"].meeting].sort_key))
-    closed_view = pages.view("actions/closed/", language, None)
-    closed = [action_row(pages, key, closed_view) for key in site.register.closed()]
-    closed.sort(key=lambda r: site.meetings[r["action"].meeting].sort_key, reverse=True)
+    site = pages.site
+    meetings, states, actions = site.meetings, site.register.states, site.register.actions
+    outstanding = sorted(site.register.outstanding(), key=lambda key: (
+        not states[key].overdue, actions[key].due is None, actions[key].due or dt.date.min,
+        meetings[actions[key].meeting].sort_key))
+    closed = sorted(site.register.closed(), key=lambda key: meetings[actions[key].meeting].sort_key,
+                    reverse=True)
     return {
-        "actions/index.html": pages.plan(
-            "actions.html", groups=owner_groups(outstanding, pages.config),
-            overdue=sum(1 for r in outstanding if r["state"].overdue), count=len(outstanding),
-            newest=site.newest),
-        "actions/closed/index.html": pages.plan("actions_closed.html", rows=closed),
+        "actions/index.html": pages.lazy(
+            "actions.html", (tuple(map(pages.action_token, outstanding)), site.newest),
+            functools.partial(_outstanding_context, pages, outstanding)),
+        "actions/closed/index.html": pages.lazy(
+            "actions_closed.html", tuple(map(pages.action_token, closed)),
+            functools.partial(_closed_context, pages, closed)),
     }
+
+
+def _outstanding_context(pages, keys: list[str]) -> dict:
+    view = pages.view("actions/", pages.config.language, None)
+    rows = [action_row(pages, key, view) for key in keys]
+    return {"groups": owner_groups(rows, pages.config),
+            "overdue": sum(1 for row in rows if row["state"].overdue), "count": len(rows),
+            "newest": pages.site.newest}
+
+
+def _closed_context(pages, keys: list[str]) -> dict:
+    view = pages.view("actions/closed/", pages.config.language, None)
+    return {"rows": [action_row(pages, key, view) for key in keys]}
 
 
 def decision_page(pages) -> dict:
@@ -86,18 +99,30 @@ def organisation_pages(pages) -> dict:
                                              for o, r in listing])}
     for organisation, record in listing:
         path = f"organisations/{organisation.slug}/"
-        view = pages.view(path, config.language, None)
         attended, missed = _per_body(site, record.attended), _per_body(site, record.missed)
-        attendance = [{"body": body, "attended": [pages.summary(k) for k in attended[body_key]],
-                       "missed": [pages.summary(k) for k in missed[body_key]],
-                       "held": len(site.by_body[body_key])}
-                      for body_key, body in config.bodies.items()
-                      if attended[body_key] or missed[body_key]]
-        files[f"{path}index.html"] = pages.plan(
-            "organisation.html", organisation=organisation, attendance=attendance,
-            open_actions=[action_row(pages, k, view) for k in record.open_actions],
-            closed_actions=[action_row(pages, k, view) for k in record.closed_actions])
+        held = {body: len(site.by_body[body]) for body in config.bodies}
+        inputs = (organisation, held,
+                  {body: tuple(map(pages.token, keys)) for body, keys in attended.items()},
+                  {body: tuple(map(pages.token, keys)) for body, keys in missed.items()},
+                  tuple(map(pages.action_token, record.open_actions)),
+                  tuple(map(pages.action_token, record.closed_actions)))
+        files[f"{path}index.html"] = pages.lazy("organisation.html", inputs, functools.partial(
+            _organisation_context, pages, organisation, record, path, attended, missed))
     return files
+
+
+def _organisation_context(pages, organisation, record, path: str, attended: dict,
+                          missed: dict) -> dict:
+    site, config = pages.site, pages.config
+    view = pages.view(path, config.language, None)
+    attendance = [{"body": body, "attended": [pages.summary(k) for k in attended[body_key]],
+                   "missed": [pages.summary(k) for k in missed[body_key]],
+                   "held": len(site.by_body[body_key])}
+                  for body_key, body in config.bodies.items()
+                  if attended[body_key] or missed[body_key]]
+    return {"organisation": organisation, "attendance": attendance,
+            "open_actions": [action_row(pages, k, view) for k in record.open_actions],
+            "closed_actions": [action_row(pages, k, view) for k in record.closed_actions]}
 
 
 def _per_body(site, keys: tuple[str, ...]) -> dict[str, list[str]]:

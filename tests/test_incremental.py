@@ -103,3 +103,32 @@ def test_incremental_build_equals_clean_build(tmp_path, seed):
             assert tree(root / "output") == before
         else:
             assert tree(root / "output") == tree(clean_dir)
+
+
+def test_the_registers_follow_a_progress_note_a_new_text_and_an_action_reopened(tmp_path):
+    """The action and organisation pages name their rows by short digests (pages.Planner
+    .action_token): a progress note, a changed text, or an action opened again must show
+    on them, as in a clean build."""
+    from tests.test_site import copy_fixture
+    config = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    later = config.parent / "content/lrt/2023-09-22.md"
+    earlier = config.parent / "content/lrt/2023-07-10.md"
+    edits = [           # a progress note (A2 stays open), A2's text, A1 open again
+        (later, lambda text: text + "\n- Stand: [[2023-07-10#A2]] de provincies reageren.\n"),
+        (earlier, lambda text: text.replace("overleg met de provincies", "overleg met het Rijk")),
+        (later, lambda text: text.replace("- Afgerond: [[2023-07-10#A1]] de brief is verstuurd.\n",
+                                          "")),
+    ]
+    build(config, out)
+    for path, change in edits:
+        before = {name: (out / name).read_bytes() for name in
+                  ("actions/index.html", "actions/closed/index.html",
+                   "organisations/ipo/index.html")}
+        path.write_text(change(path.read_text()))
+        build(config, out)
+        clean = tmp_path / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        build(config, clean, cache=False)
+        assert tree(out) == tree(clean)
+        assert any((out / name).read_bytes() != data for name, data in before.items())
