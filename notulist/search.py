@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -85,29 +85,28 @@ def shard_key(shard: Shard, pages: dict[str, str], language: str) -> str | None:
     return digest.hexdigest()
 
 
-def make_bundles(source: Callable[[str], Path], output: Path, shards: list[Shard],
-                 language: str, config_path: Path) -> dict[str, bytes]:
-    """Index the pages of each shard (`source(path)`: where the built page is); the
-    bundles' files by output path, sorted, with the search UI's own files in pagefind/.
+def make_bundles(site: Path, output: Path, shards: list[Shard], language: str,
+                 config_path: Path) -> dict[str, bytes]:
+    """Index the pages of each shard, read from the built site in `site`; the bundles'
+    files by output path, sorted, with the search UI's own files in pagefind/.
 
     One index per shard in the site's language: Pagefind would otherwise split it by each
     page's `lang`, and a Dutch search page would not find the English minutes.
     Pagefind names its fragment and word index files after their contents and does not
     make again one that exists, so each shard's folder starts with those of its bundle
     in `output`: only the pages that changed are compressed again (half its time)."""
-    # Beside the output, so the shards' pages can be hard links (same file system).
+    # Beside the output, so the published files can be hard links (same file system).
     with tempfile.TemporaryDirectory(prefix=".notulist-search-", dir=output.parent) as folder:
         work = Path(folder)
         for shard in shards:
-            (work / "pages" / shard.name).mkdir(parents=True)
-            for path in shard.paths:
-                _link(source(path), work / "pages" / shard.name / path)
             for kind in HASHED:
-                for path in sorted((output / shard.folder / kind).glob("*")):
-                    _link(path, work / "bundles" / shard.name / kind / path.name)
+                published = output / shard.folder / kind
+                (work / "bundles" / shard.name / kind).mkdir(parents=True)
+                for name in sorted(os.listdir(published)) if published.is_dir() else []:
+                    _link(f"{published}/{name}", f"{work}/bundles/{shard.name}/{kind}/{name}")
         try:
             with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-                list(pool.map(lambda shard: _run_pagefind(work, shard, language), shards))
+                list(pool.map(lambda shard: _run_pagefind(work, site, shard, language), shards))
             files: dict[str, bytes] = {}
             for shard in shards:
                 found = _bundle(work / "bundles" / shard.name)
@@ -141,8 +140,7 @@ def _bundle(folder: Path) -> dict[str, bytes]:
             if not path.startswith(UNUSED)}
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError:
@@ -191,17 +189,19 @@ def _encode(value) -> bytes:
     return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
 
 
-def _run_pagefind(work: Path, shard: Shard, language: str) -> None:
-    """One shard's pages (work/pages/<shard>) into its bundle (work/bundles/<shard>).
-    Run in `work`, with no PAGEFIND_* variables, so no configuration file or variable of
-    the secretariat's reaches Pagefind: the options are all here."""
+def _run_pagefind(work: Path, site: Path, shard: Shard, language: str) -> None:
+    """One shard's pages, picked from the built `site` by a glob naming each of them, into
+    its bundle (work/bundles/<shard>). Output paths are letters, digits, `-`, `_` and `/`
+    (load.FILE_ID, config.BODY_KEY), so the glob needs no escapes. Run in `work`, with no
+    PAGEFIND_* variables, so no configuration file or variable of the secretariat's
+    reaches Pagefind: the options are all here."""
     from pagefind.service import get_executable
     executable = get_executable()
     if executable is None:
         raise FileNotFoundError("no Pagefind binary found")
     done = subprocess.run(
-        [str(executable), "--site", f"pages/{shard.name}", "--output-path",
-         f"bundles/{shard.name}", "--force-language", language, "--silent"],
+        [str(executable), "--site", str(site), "--glob", "{" + ",".join(shard.paths) + "}",
+         "--output-path", f"bundles/{shard.name}", "--force-language", language, "--silent"],
         cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env={name: value for name, value in os.environ.items()
              if not name.startswith("PAGEFIND_")})
@@ -257,20 +257,20 @@ class SearchStep:
                 self.pages[path] = digest(data)
             yield path, data
 
-    def finish(self, source: Callable[[str], Path]) -> tuple[dict[str, bytes], dict[str, str]]:
-        """The new bundles, and the published files kept."""
-        self._fill(source)
+    def finish(self, site: Path) -> tuple[dict[str, bytes], dict[str, str]]:
+        """The new bundles, and the published files kept; `site` holds the new pages."""
+        self._fill(site)
         kept, todo = self._sort()
         if not todo:
             return {}, kept
-        return self._index(source, todo), kept
+        return self._index(site, todo), kept
 
-    def _fill(self, source: Callable[[str], Path]) -> None:
+    def _fill(self, site: Path) -> None:
         """Digests the record lacks (it was lost) are read from the pages themselves."""
         from .write import digest
         for path, page_digest in self.pages.items():
             if page_digest is None:
-                self.pages[path] = digest(source(path).read_bytes())
+                self.pages[path] = digest((site / path).read_bytes())
 
     def _sort(self) -> tuple[dict[str, str], list[tuple[Shard, str | None]]]:
         """Published files to keep (path -> digest), and the shards to index with their keys.
@@ -293,10 +293,9 @@ class SearchStep:
             kept.update({BUNDLE + name: published[BUNDLE + name] for name in UI})
         return kept, todo
 
-    def _index(self, source: Callable[[str], Path],
-               todo: list[tuple[Shard, str | None]]) -> dict[str, bytes]:
+    def _index(self, site: Path, todo: list[tuple[Shard, str | None]]) -> dict[str, bytes]:
         started = time.perf_counter()
-        files = make_bundles(source, self.output, [shard for shard, _ in todo],
+        files = make_bundles(site, self.output, [shard for shard, _ in todo],
                              self.config.language, self.config.path)
         self.keys.update({shard.name: key for shard, key in todo})
         self.seconds += time.perf_counter() - started
@@ -317,11 +316,11 @@ class SearchStep:
         self.planned = record["shards"]
         self.shards = [Shard(name, tuple(paths)) for name, paths in self.planned.items()]
         self.pages, self.keys = record["pages"], record["keys"]
-        self._fill(lambda path: self.output / path)
+        self._fill(self.output)
         kept, todo = self._sort()
         if not todo:
             return 0.0
-        files = self._index(lambda path: self.output / path, todo)
+        files = self._index(self.output, todo)
         for shard, _ in todo:
             replace_folder(self.output, shard.folder,
                            {path: data for path, data in files.items()

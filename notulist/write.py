@@ -48,7 +48,7 @@ def reusable(output: Path, manifest_path: Path | None, digests: dict[str, str]) 
             if previous.get(path) == page_digest and _exists(output, path)}
 
 
-Finish = Callable[[Callable[[str], Path]], tuple[dict[str, bytes], dict[str, str]]]
+Finish = Callable[[Path], tuple[dict[str, bytes], dict[str, str]]]
 
 
 def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], output: Path,
@@ -59,9 +59,10 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
     `fresh` yields the bytes of files as they are made. A file whose digest is the one its
     current output file was made from is hard-linked, not written; a manifest path that
     `fresh` does not yield must be such a file (a page that did not need rendering).
-    `finish` (the search index) is called once every fresh file is written, with where each
-    page of the new site can be read: it returns files made from them, and files of the
-    current output to keep (path -> digest); both join the manifest.
+    `finish` (the search index) is called once every file of `manifest` is in place, with
+    the folder that holds the new site: it returns files made from its pages, and files
+    of the current output to keep (path -> digest); both join the manifest. (That folder
+    may also hold files the new site drops; they go before the swap.)
     """
     for path in manifest:
         safe_path(path)
@@ -74,15 +75,14 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
         for path, data in fresh:
             written += _put(staging, output, path, data, previous, holds, manifest)
             done.add(path)
+        _link_kept(staging, output, manifest.keys() - done, holds, manifest)
         made: dict[str, bytes] = {}
         if finish:
-            made, kept = finish(lambda path: (staging if path in done else output) / path)
+            made, kept = finish(staging)
             manifest.update(kept)
             manifest.update({safe_path(path).as_posix(): digest(data)
                              for path, data in made.items()})
-        for path in sorted(manifest.keys() - done - made.keys()):
-            if holds.get(path) != manifest[path]:
-                _replace(_prepare(staging, path), partial(os.link, output / path))
+            _link_kept(staging, output, kept.keys() - made.keys(), holds, manifest)
         for path, data in made.items():
             written += _put(staging, output, path, data, previous, holds, manifest)
         _remove_stale(staging, holds.keys() - manifest.keys())
@@ -156,6 +156,14 @@ def _files(folder: Path) -> set[str]:
                 else:
                     found.add(prefix + entry.name)
     return found
+
+
+def _link_kept(staging: Path, output: Path, paths: Iterable[str], holds: dict[str, str],
+               manifest: dict[str, str]) -> None:
+    """Files of the current output the new site keeps, unless the spare has them."""
+    for path in sorted(paths):
+        if holds.get(path) != manifest[path]:
+            _replace(_prepare(staging, path), partial(os.link, output / path))
 
 
 def _put(staging: Path, output: Path, path: str, data: bytes, previous: dict[str, str],

@@ -337,3 +337,21 @@ def test_an_archive_with_nothing_to_index_has_a_search_page_that_says_so(fixture
     clean = tmp_path / "clean"
     build(fixture, clean, cache=False)
     assert tree(out) == tree(clean)
+
+
+def test_a_deleted_meeting_leaves_the_index(fixture, tmp_path):
+    """Pagefind reads the new site where it is made (the spare, which still holds pages
+    the new site drops until the swap), picking each page of a shard by name."""
+    out = tmp_path / "out"
+    build(fixture, out)
+    meeting = fixture.parent / "content" / "lrt" / "2023-09-22.md"
+    meeting.write_text(meeting.read_text() + "\nNog een punt.\n")
+    build(fixture, out)                 # the spare now holds the first build
+    (fixture.parent / "content" / "board" / "2023-08-01.md").unlink()
+    meeting.write_text(meeting.read_text().replace(" en [[board/2023-08-01#D1]]", ""))
+    build(fixture, out)
+    assert "/board/2023-08-01/" not in fragments(out)
+    assert "/lrt/2023-09-22/" in fragments(out)
+    clean = tmp_path / "clean"
+    build(fixture, clean, cache=False)
+    assert tree(out) == tree(clean)
