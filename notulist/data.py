@@ -20,9 +20,12 @@ def data_files(site: Site, meeting_title) -> dict[str, bytes]:
     }
 
 
+ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)   # one, not one per record
+
+
 def _json(records: list[dict]) -> bytes:
     """One record a line: readable, diffable, and written by the C encoder (indent is not)."""
-    lines = ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records)
+    lines = ",\n".join(map(ENCODER.encode, records))
     return f"[\n{lines}\n]\n".encode() if records else b"[]\n"
 
 

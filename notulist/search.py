@@ -23,10 +23,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from functools import cache
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from .problems import BuildFailed, Problem
@@ -358,7 +358,9 @@ def _write_record(record: Path | None, pages: dict, shards: list[Shard], keys: d
         pass                        # no record only means the next build indexes again
 
 
+@cache
 def _version() -> str:
+    from importlib import metadata      # 14 ms to import: only when there is a shard
     try:
         return metadata.version("pagefind")
     except metadata.PackageNotFoundError:
