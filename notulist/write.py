@@ -17,7 +17,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -66,7 +67,14 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
     """
     for path in manifest:
         safe_path(path)
-    previous, output = read_manifest(manifest_path), output.resolve()
+    output = output.resolve()
+    with _one_at_a_time(output):
+        return _write_site(manifest, fresh, output, manifest_path, finish)
+
+
+def _write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], output: Path,
+                manifest_path: Path | None, finish: Finish | None) -> int:
+    previous = read_manifest(manifest_path)
     if finish is None and previous == manifest and _intact(output, manifest):
         return 0                    # nothing to do: `fresh` is not even consumed
     staging, holds = _spare(output, manifest_path)
@@ -103,6 +111,12 @@ def replace_folder(output: Path, folder: str, files: dict[str, bytes],
     """Swap in a new version of one folder of the published site (every path of `files` is
     under `folder`), for work finished after the rest was published (serve's search index)."""
     output = output.resolve()
+    with _one_at_a_time(output):
+        _replace_folder(output, folder, files, manifest_path)
+
+
+def _replace_folder(output: Path, folder: str, files: dict[str, bytes],
+                    manifest_path: Path | None) -> None:
     manifest = {path: made_by for path, made_by in read_manifest(manifest_path).items()
                 if not path.startswith(folder)}
     target_folder = output / folder.strip("/")
@@ -120,6 +134,25 @@ def replace_folder(output: Path, folder: str, files: dict[str, bytes],
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _write_manifest(manifest_path, manifest)
+
+
+@contextmanager
+def _one_at_a_time(output: Path) -> Iterator[None]:
+    """One build at a time changes the spare and swaps it in (`serve` in one terminal, a
+    build in another): a lock on the folder that holds both, released when the build is
+    done or dies. Without fcntl (not POSIX), no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    folder = os.open(output.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)
 
 
 def _spare(output: Path, manifest_path: Path | None) -> tuple[Path, dict[str, str]]:

@@ -110,6 +110,37 @@ def test_the_spare_is_checked_against_its_record(tmp_path):
     assert files(out) == {"a.txt": b"A", "b.txt": b"B3"}
 
 
+def test_two_builds_at_once_take_turns(tmp_path):
+    """`serve` in one terminal, a build in another: one at a time changes the spare."""
+    import threading
+    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "manifest.json"
+    put({"a.txt": b"A"}, out, manifest)
+    put({"a.txt": b"A2"}, out, manifest)
+    inside, release, second_done = threading.Event(), threading.Event(), threading.Event()
+
+    def slow():
+        yield "a.txt", b"first"
+        inside.set()
+        release.wait(10)
+        yield "b.txt", b"B"
+
+    def second():
+        put({"a.txt": b"second"}, out, manifest)
+        second_done.set()
+    first = threading.Thread(target=write_site, args=(
+        {"a.txt": digest(b"first"), "b.txt": digest(b"B")}, slow(), out, manifest))
+    first.start()
+    assert inside.wait(10)
+    other = threading.Thread(target=second)
+    other.start()
+    assert not second_done.wait(0.5)        # it waits for the first to swap
+    release.set()
+    first.join(10)
+    other.join(10)
+    assert files(out) == {"a.txt": b"second"}
+    assert files(spare) == {"a.txt": b"first", "b.txt": b"B"}
+
+
 def test_a_file_may_become_a_folder_and_a_folder_a_file(tmp_path):
     out, manifest = tmp_path / "out", tmp_path / "manifest.json"
     sites = [{"x": b"file", "y/z.txt": b"Z", "k.txt": b"1"},
