@@ -87,7 +87,9 @@ def _read_source(config: Config, path: Path, parts: list[str], problems) -> Sour
         problems.append(error(path, 1, f"cannot read this file as UTF-8 text ({exc}) — "
                               "save it as UTF-8"))
         return None
-    text = NONCHARACTERS.sub("\ufffd", text.replace("\r\n", "\n").lstrip("\ufeff"))
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    if b"\xef\xb7" in raw:        # how UTF-8 starts U+FDC0..U+FDFF: a fast first look
+        text = NONCHARACTERS.sub("\ufffd", text)
     digest = hashlib.sha1(raw + str(path).encode()).hexdigest()
     return Source(path, None if folder == "pages" else folder, stem, text, digest)
 

@@ -901,6 +901,8 @@ def test_safe_path_refuses_paths_that_could_leave_the_output(path):
     ("meeting", "Tekst &#xFDD0;R9&#xFDD1; met een nagemaakte verwijzing."),
     ("meeting", "Tekst &#64976;M3&#64977; met een nagemaakt ledenblok."),
     ("page", "Tekst &#xfdd0;A0&#xfdd1; in een vrije pagina."),
+    ("meeting", "Tekst \ufdd0A7\ufdd1 met letterlijke tekens."),     # the load stage replaces
+    ("page", "Tekst \ufdd0R0\ufdd1 met letterlijke tekens."),
 ])
 def test_character_references_cannot_forge_placeholders(tmp_path, where, text):
     config = copy_site(tmp_path / "site")
