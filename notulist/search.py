@@ -23,10 +23,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-from functools import cache
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from .problems import BuildFailed, Problem
@@ -57,7 +57,7 @@ def plan_shards(site) -> list[Shard]:
     """The index shards of a site, newest first: meeting pages grouped by year, oldest
     first, a group closed once it holds SHARD_PAGES pages. Adding meetings to the latest
     year changes only the newest shard. Free pages join the oldest shard, which a new year
-    does not change. None when there is nothing to index (Pagefind refuses an empty
+    does not change. No shard when there is nothing to index (Pagefind refuses an empty
     folder): the search page then says so."""
     years: dict[int, list[str]] = {}
     for meeting in site.meetings.values():
