@@ -416,6 +416,24 @@ def test_public_build_after_a_members_build_into_the_same_folder_is_clean(tmp_pa
             assert leak_report(scan, canary) == {}, name
 
 
+def test_a_public_build_made_in_a_spare_that_held_the_members_build_is_clean(tmp_path):
+    """The write stage makes each build in the output before last (the spare): after a
+    members build and a public one into one folder, the next public build is made where
+    the members site was. Nothing of it may stay, in the pages or the search index."""
+    config = copy_site(tmp_path / "site")
+    out = tmp_path / "out"
+    build(config, out, audience="members")
+    build(config, out, audience="public")                 # the members site is the spare now
+    meeting = config.parent / "content" / "lrt" / "2024-03-01.md"
+    meeting.write_text(meeting.read_text() + "\nEen zin erbij.\n")
+    build(config, out, audience="public")
+    scan = scan_tree(out)
+    assert not (out / MEMBERS_MEETING).exists()
+    for name, canary in CANARIES.items():
+        if name not in KNOWN_LEAKS:
+            assert leak_report(scan, canary) == {}, name
+
+
 def test_command_line_build_defaults_to_the_public_audience(tmp_path):
     config = copy_site(tmp_path / "site")
     done = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--config",
