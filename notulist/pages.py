@@ -22,6 +22,7 @@ from .registers import action_pages, decision_page, organisation_pages
 from .search import plan_shards
 from .data import data_files
 from .feeds import feed_files
+from .write import digest
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Planner:
         self.position = {key: (body, i) for body, keys in site.by_body.items()
                          for i, key in enumerate(keys)}
         self.summaries: dict[str, dict] = {}
-        self.tokens: dict[str, bytes] = {}
+        self.tokens: dict[str, str] = {}
 
     def plan(self, template: str, language: str | None = None, **context) -> PagePlan:
         return PagePlan(template, language or self.config.language, context)
@@ -62,7 +63,7 @@ class Planner:
         """A page in the site's language named by cheap `inputs`; `make` builds its context."""
         return PagePlan(template, self.config.language, inputs, make)
 
-    def token(self, key: str | None) -> bytes | None:
+    def token(self, key: str | None) -> str | None:
         """A short digest of what lists show of a meeting (its summary; None when it is not
         shown), made once per meeting: the long list pages name their meetings and actions
         by these, so their plans are cheap to digest."""
@@ -72,7 +73,7 @@ class Planner:
             self.tokens[key] = _short_digest(tuple(self.summary(key).values()))
         return self.tokens[key]
 
-    def action_token(self, key: str) -> bytes:
+    def action_token(self, key: str) -> str:
         """The same for an action as the registers show it: the action, its state, and the
         meetings they name."""
         token_key = f"action:{key}"
@@ -119,9 +120,9 @@ class Planner:
         return links
 
 
-def _short_digest(value) -> bytes:
+def _short_digest(value) -> str:
     # repr, not pickle: these are frozen dataclasses, tuples, strings and dates.
-    return hashlib.sha1(repr(value).encode()).digest()
+    return digest(repr(value).encode())
 
 
 def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:

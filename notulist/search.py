@@ -302,8 +302,8 @@ class SearchStep:
         return files
 
     def done(self) -> None:
-        """After the swap: remember what the output now holds."""
-        if self.shards:
+        """After the swap: remember what the output now holds (no shard is a fact too)."""
+        if self.config.search:
             _write_record(self.record, self.pages, self.shards, self.keys)
 
     def refresh(self) -> float:
@@ -330,11 +330,10 @@ class SearchStep:
 
     def _published(self) -> dict[str, str]:
         """The search files (path -> digest) of the current output, if all are there."""
-        from .write import read_manifest
+        from .write import all_present, read_manifest
         previous = read_manifest(self.manifest_path)
         files = {path: made_by for path, made_by in previous.items() if path.startswith(BUNDLE)}
-        complete = all(BUNDLE + name in files for name in UI) and all(
-            os.path.isfile(f"{self.output}/{path}") for path in files)
+        complete = all(BUNDLE + name in files for name in UI) and all_present(self.output, files)
         return files if complete else {}
 
 

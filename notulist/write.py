@@ -75,7 +75,7 @@ def write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], out
 def _write_site(manifest: dict[str, str], fresh: Iterable[tuple[str, bytes]], output: Path,
                 manifest_path: Path | None, finish: Finish | None) -> int:
     previous = read_manifest(manifest_path)
-    if finish is None and previous == manifest and _intact(output, manifest):
+    if finish is None and previous == manifest and all_present(output, manifest):
         return 0                    # nothing to do: `fresh` is not even consumed
     staging, holds = _spare(output, manifest_path)
     written, done = 0, set()
@@ -266,13 +266,15 @@ def _same_size(path: Path, size: int) -> bool:
         return False
 
 
-def _intact(output: Path, manifest: dict[str, str]) -> bool:
-    return bool(manifest) and all(_exists(output, path) for path in manifest)
+def all_present(output: Path, paths: Iterable[str]) -> bool:
+    """Some paths, and each a file in `output`."""
+    paths = list(paths)
+    return bool(paths) and all(_exists(output, path) for path in paths)
 
 
 def intact(output: Path, manifest_path: Path | None) -> bool:
     """Every file the last build wrote into `output` is still there."""
-    return _intact(output, read_manifest(manifest_path))
+    return all_present(output, read_manifest(manifest_path))
 
 
 def _exists(folder: Path, path: str) -> bool:
