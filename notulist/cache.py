@@ -13,16 +13,17 @@ import os
 import threading
 import pickle
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
 from .load import Source
-from .model import Meeting, Page
+from .model import Meeting, Page, outline
 from .parse import parse_source
 from .problems import Problem
 from .progress import Progress, counted
 
-PARSE_MODULES = ("load.py", "frontmatter.py", "i18n.py", "locale/nl/LC_MESSAGES/notulist.po", "body.py", "parse.py", "markup.py", "model.py", "config.py",
+PARSE_MODULES = ("cache.py", "load.py", "frontmatter.py", "i18n.py", "locale/nl/LC_MESSAGES/notulist.po", "body.py", "parse.py", "markup.py", "model.py", "config.py",
                  "problems.py")
 SHARDS = 64                       # cache files; an edit rewrites the one or two it touches
 POOL_THRESHOLD = 48               # below this many misses a process pool costs more than it saves
@@ -38,9 +39,10 @@ def engine_digest() -> str:
 
 def parse_all(sources: list[Source], config: Config, cache_dir: Path | None,
               progress: Progress | None = None
-              ) -> tuple[list[Meeting | Page], list[Problem], set[str]]:
-    """Parsed meetings and pages in source order, every problem found in them, and the keys
-    of the files too broken to read (so later checks do not blame references to them)."""
+              ) -> tuple[list[Meeting | Page], list[Problem], set[str], dict[str, Parsed]]:
+    """Parsed meetings and pages in source order, every problem found in them, the keys
+    of the files too broken to read (so later checks do not blame references to them), and
+    per source file what snapshot.py compares an edited version with."""
     stamp = (engine_digest(), config.fingerprint(), cache_dir)
     if cache_dir is not None and _recent.get("stamp") == stamp:   # serve keeps its results
         cached, on_disk = _recent["results"], _recent["on_disk"]
@@ -53,19 +55,35 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None,
     results = {s.digest: cached.get(s.digest) or fresh[s.digest] for s in sources}
     on_disk = _write_cache(cache_dir, stamp[:2], on_disk, results)
     _recent.update(stamp=stamp, results=results, on_disk=on_disk)
-    parsed, problems, unreadable = [], [], set()
+    parsed, problems, unreadable, facts = [], [], set(), {}
     for source in sources:
-        result, found = results[source.digest]
+        result, found, sketch = results[source.digest]
         problems.extend(found)
+        facts[str(source.path)] = Parsed(source.digest, sketch, repr(found))
         if result is not None:
             parsed.append(result)
         else:
             unreadable.add(source.key)
-    return parsed, problems, unreadable
+    return parsed, problems, unreadable, facts
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One source file as parsed: its digest, the outline of its meeting (model.outline;
+    None for a page or an unreadable file) and its problems, as text."""
+    digest: str
+    outline: bytes | None
+    problems: str
+
+
+def parse_entry(source: Source, config: Config) -> tuple:
+    """What the cache keeps of a file: its meeting or page, its problems, its outline."""
+    result, problems = parse_source(source, config)
+    return result, problems, outline(result) if isinstance(result, Meeting) else None
 
 
 def _parse_many(sources: list[Source], config: Config, progress: Progress | None) -> list:
-    parse = functools.partial(parse_source, config=config)
+    parse = functools.partial(parse_entry, config=config)
     workers = min(os.cpu_count() or 1, 8)
     if len(sources) < POOL_THRESHOLD or workers < 2 or not can_fork():
         return list(counted(map(parse, sources), "parsing", len(sources), progress))

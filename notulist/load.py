@@ -94,6 +94,15 @@ def _read_source(config: Config, path: Path, parts: list[str], problems) -> Sour
     return Source(path, None if folder == "pages" else folder, stem, text, digest)
 
 
+def read_source(config: Config, path: Path) -> Source | None:
+    """One file of content/ again (for a text edit, see snapshot.py): None when reading it
+    found a problem, which a full build then reports."""
+    problems: list[Problem] = []
+    parts = path.relative_to(config.content_dir).parts
+    source = _read_source(config, path, list(parts), problems)
+    return None if problems else source
+
+
 def _refused(path: Path, real_root: Path, problems: list[Problem]) -> bool:
     if path.is_symlink() and not _inside(path.resolve(), real_root):
         problems.append(error(path, 1, "this is a symlink to outside the site folder — "

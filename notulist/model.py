@@ -6,7 +6,9 @@ meetings or on the audience, so a parsed meeting can be cached by the file's con
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import io
+import pickle
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -130,3 +132,16 @@ class Page:
     html: str
     references: tuple[Reference, ...]
     blocks: tuple[MembersBlock, ...]
+
+
+def outline(meeting: Meeting) -> bytes:
+    """What other pages can see of a meeting: all of it but the HTML of its text (intro,
+    items, members blocks, footnotes), which only its own page shows, and the digest of its
+    file. Two versions of a file with equal outlines differ only on their own page (and in
+    the search index of it); see snapshot.py."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, 5)
+    pickler.fast = True     # no memo: equal outlines give equal bytes, whatever is shared
+    pickler.dump(replace(meeting, digest="", intro_html="", footnotes_html="", blocks=(),
+                         items=tuple(replace(item, html="") for item in meeting.items)))
+    return buffer.getvalue()

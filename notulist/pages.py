@@ -162,15 +162,16 @@ def _bodies(planner: Planner) -> dict[str, PagePlan]:
 
 
 def _meetings(planner: Planner) -> dict[str, PagePlan]:
-    plans = {}
-    for meeting in planner.site.meetings.values():
-        language = planner.config.bodies[meeting.body].language
-        path = f"{meeting.body}/{meeting.id}/"
-        view = planner.view(path, language, meeting.body)
-        plans[f"{path}index.html"] = PagePlan(
-            "meeting.html", language, meeting_inputs(planner, meeting, view),
-            functools.partial(meeting_context, planner, meeting, view))
-    return plans
+    return dict(meeting_plan(planner, meeting) for meeting in planner.site.meetings.values())
+
+
+def meeting_plan(planner: Planner, meeting: Meeting) -> tuple[str, PagePlan]:
+    language = planner.config.bodies[meeting.body].language
+    path = f"{meeting.body}/{meeting.id}/"
+    view = planner.view(path, language, meeting.body)
+    return f"{path}index.html", PagePlan(
+        "meeting.html", language, meeting_inputs(planner, meeting, view),
+        functools.partial(meeting_context, planner, meeting, view))
 
 
 def _topics(planner: Planner) -> dict[str, PagePlan]:

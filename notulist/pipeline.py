@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .memo import fingerprint, page_salt, recall, remember
+from .memo import Inputs, fingerprint, page_salt, read_memo, recall, remember
+from . import snapshot
 from .problems import BuildFailed, Problem, errors_of
 from .progress import Progress, counted
 from .write import intact
@@ -46,14 +47,19 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     _check_output(config_path, output)
     cache_dir = config_path.parent.resolve() / ".cache" if cache else None
     memo = _cache_file(cache_dir, "memo", output)
-    inputs = fingerprint(config_path, audience, strict, output) \
+    record = read_memo(memo)
+    inputs = fingerprint(config_path, audience, strict, output, record.get("table")) \
         if memo and config_path.is_file() else None
-    remembered = recall(memo, inputs) if inputs else None
+    remembered = recall(record, inputs.print) if inputs else None
     if remembered is not None and intact(output, _cache_file(cache_dir, "manifest", output)):
         return Result(*remembered, written=0)
     with cycle_collector_off():
-        result = run_stages(configure(config_path), output, audience, strict, cache_dir,
-                            progress, search_now)
+        config = configure(config_path)
+        result = text_edit(config, output, audience, cache_dir, inputs, progress, search_now) \
+            if inputs else None
+        if result is None:
+            result = run_stages(config, output, audience, strict, cache_dir, progress,
+                                search_now, inputs)
     if inputs and not result.search_pending:
         remember(memo, inputs, result.problems, result.pages)
     return result
@@ -61,8 +67,9 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
 
 def run_stages(config: Config, output: Path, audience: str, strict: bool,
                cache_dir: Path | None, progress: Progress | None = None,
-               search_now: bool = True) -> Result:
-    """load -> model -> link -> render -> write."""
+               search_now: bool = True, inputs: Inputs | None = None) -> Result:
+    """load -> model -> link -> render -> write; with `inputs`, the snapshot is kept for
+    the next build (text_edit)."""
     from .link import link
     from .load import overwritten, read_static
     from .pages import plan_site
@@ -96,7 +103,58 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
         raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
                                    f"folder: {exc} — rename the file or anchor")]) from None
     search.done()
+    if inputs is not None:
+        snapshot.keep(snapshot.paths(_cache_file(cache_dir, "snapshot", output)), inputs, site,
+                      archive.parsed, problems, search.shards)
     return Result(problems, len(manifest), written, search.seconds, search.pending)
+
+
+def text_edit(config: Config, output: Path, audience: str, cache_dir: Path | None,
+              inputs: Inputs, progress: Progress | None = None, search_now: bool = True
+              ) -> Result | None:
+    """The build after an edit of meetings' text alone (see snapshot.py): their pages,
+    rendered in the site of the last build; None when it must run in full."""
+    from .load import read_source
+    from .pages import Planner, meeting_plan
+    from .parse import parse_source
+    from .render import environment, render_pages
+    from .search import BUNDLE, SearchStep
+    from .write import all_present, read_manifest, write_site
+    files = snapshot.paths(_cache_file(cache_dir, "snapshot", output))
+    recalled = snapshot.recall(files, inputs)
+    if recalled is None or not recalled[1]:
+        return None
+    state, changed = recalled
+    sources = [read_source(config, config.root / name) for name in changed]
+    if None in sources or any(source.body is None for source in sources):
+        return None
+    parsed = [parse_source(source, config) for source in sources]
+    if not snapshot.outlined(state, list(zip(sources, parsed))):
+        return None
+    edited = [meeting for meeting, _ in parsed]
+    site = snapshot.site_of(files, state, edited)
+    manifest_path = _cache_file(cache_dir, "manifest", output)
+    manifest = {path: made_by for path, made_by in read_manifest(manifest_path).items()
+                if not path.startswith(BUNDLE)}
+    if site is None or not manifest or not all_present(output, manifest):
+        return None
+    planner = Planner(site)
+    plans = dict(meeting_plan(planner, m) for m in edited if m.key in site.meetings)
+    salt = page_salt(config.path, config.root / "templates", audience,
+                     [(page.title, page.name) for page in site.pages])
+    page_digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
+    fresh = {path: plan for path, plan in plans.items() if manifest[path] != page_digests[path]}
+    manifest.update(page_digests)
+    pages = counted(render_pages(fresh, site, environment(config.root / "templates", cache_dir)),
+                    "rendering", len(fresh), progress)
+    search = SearchStep(config, output, _cache_file(cache_dir, "search", output), manifest_path)
+    finish = search.plan(site, manifest, manifest.keys() - fresh.keys(), search_now,
+                         state.shards)
+    manifest = dict(sorted(manifest.items()))
+    written = write_site(manifest, search.watch(pages), output, manifest_path, finish)
+    search.done()
+    snapshot.write_state(files, snapshot.edited_state(state, inputs, sources))
+    return Result(state.problems, len(manifest), written, search.seconds, search.pending)
 
 
 @contextmanager
@@ -160,10 +218,12 @@ def configure(config_path: Path) -> Config:
 
 @dataclass(frozen=True)
 class Archive:
-    """What the model stage read: meetings, pages, and keys of files too broken to read."""
+    """What the model stage read: meetings, pages, keys of files too broken to read, and
+    each source file as parsed (by its path; see cache.Parsed)."""
     meetings: list
     pages: list
     unreadable: frozenset[str]
+    parsed: dict
 
 
 def model(config: Config, cache_dir: Path | None, progress: Progress | None = None
@@ -173,10 +233,10 @@ def model(config: Config, cache_dir: Path | None, progress: Progress | None = No
     from .load import read_sources
     from .model import Meeting, Page
     sources, problems = read_sources(config)
-    parsed, parse_problems, unreadable = parse_all(sources, config, cache_dir, progress)
+    parsed, parse_problems, unreadable, facts = parse_all(sources, config, cache_dir, progress)
     return Archive([p for p in parsed if isinstance(p, Meeting)],
                    [p for p in parsed if isinstance(p, Page)],
-                   frozenset(unreadable)), problems + parse_problems
+                   frozenset(unreadable), facts), problems + parse_problems
 
 
 def _check_output(config_path: Path, output: Path) -> None:

@@ -231,12 +231,14 @@ class SearchStep:
         self.now = True
         self.seconds, self.pending = 0.0, False
 
-    def plan(self, site, manifest: dict[str, str], reused: set[str], now: bool):
+    def plan(self, site, manifest: dict[str, str], reused, now: bool,
+             shards: list[Shard] | None = None):
         """Returns write_site's `finish` unless every shard keeps its bundle (then added to
-        `manifest`): the pages not in `reused` are rendered anew and may have changed."""
+        `manifest`): the pages not in `reused` are rendered anew and may have changed.
+        `shards` are the site's when they are known (a text edit keeps them)."""
         if not self.config.search:
             return None
-        self.shards, self.now = plan_shards(site), now
+        self.shards, self.now = plan_shards(site) if shards is None else shards, now
         record = _read_record(self.record)
         self.planned = record["shards"]
         self.pages = {path: record["pages"].get(path) if path in reused else None

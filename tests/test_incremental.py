@@ -43,13 +43,17 @@ def dates(root: Path) -> list[str]:
 def edit(rng: random.Random, root: Path) -> None:
     """One random change of the kind a secretariat or a git checkout makes."""
     existing = dates(root)
-    action = rng.choice(["add", "add", "edit", "rename", "delete", "config", "template"])
+    action = rng.choice(["add", "add", "edit", "text", "rename", "delete", "config", "template"])
     if action == "add" or not existing:
         date = f"2024-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}"
         (root / f"content/lrt/{date}.md").write_text(meeting_text(rng, date, existing))
     elif action == "edit":
         date = rng.choice(existing)
         (root / f"content/lrt/{date}.md").write_text(meeting_text(rng, date, existing))
+    elif action == "text":          # the text alone, a members passage too (snapshot.py)
+        path = root / f"content/lrt/{rng.choice(existing)}.md"
+        path.write_text(re.sub(r"(Tekst|Geheim) \d+", lambda m: f"{m[1]} {rng.randrange(1000)}",
+                               path.read_text()))
     elif action == "rename":
         old = rng.choice(existing)
         new = f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}"

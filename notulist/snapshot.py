@@ -1,0 +1,172 @@
+"""A text edit: the build after one that changed only the text of some meetings.
+
+Most edits of minutes change a sentence, not what other pages show of the meeting: its
+outline (model.outline: date, title, attendees, items, actions, references, … all but the
+HTML of its text) stays the same. Then the linked site is the one of the last build, and
+only the meeting's own page (and its shard of the search index) can differ. The build
+then skips the whole-archive stages: it parses the edited files, plans and renders their
+pages, and writes and indexes as any build does.
+
+After every full build the snapshot keeps what that needs, in two cache files:
+- `snapshot-*.site.pickle`: the linked site, its meetings as outlines, unpickled only
+  when a page asks for them (an edit asks for a dozen);
+- `snapshot-*.pickle`: the inputs it was built from (memo.Inputs), each source file as
+  parsed (digest, outline digest, problems), the file digest of each meeting, the
+  warnings and the search shards. An edit rewrites only this one.
+
+Anything else (a file added, removed or renamed, config, templates, static, the engine,
+a changed outline or problem, an unreadable file) means a full build."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .memo import Inputs
+from .model import Meeting, outline
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from .cache import Parsed
+
+
+@dataclass(frozen=True)
+class Outlined:
+    """A source file of the snapshot: what an edited version must keep to be a text edit."""
+    digest: str                     # of the file, as load.Source has it
+    outline: str | None             # sha1 of model.outline of its meeting
+    problems: str                   # repr of its problems
+
+
+@dataclass(frozen=True)
+class State:
+    token: str                      # names the site file this state goes with
+    frame: str                      # memo.Inputs.frame
+    content: dict[str, str]         # memo.Inputs.content()
+    sources: dict[str, Outlined]    # by path, as str(load.Source.path)
+    digests: dict[str, str]         # meeting key -> digest of its file
+    problems: list[Problem]         # the warnings of the build
+    shards: list                    # search.Shard, as planned for the site
+
+
+class Outlines(Mapping):
+    """`Site.meetings` of a snapshot: each meeting unpickled from its outline when first
+    asked for (with its file's digest), and the edited ones in full."""
+
+    def __init__(self, outlines: dict[str, bytes], digests: dict[str, str],
+                 full: dict[str, Meeting]):
+        self._outlines, self._digests, self._made = outlines, digests, dict(full)
+
+    def __getitem__(self, key: str) -> Meeting:
+        if key not in self._made:
+            meeting = pickle.loads(self._outlines[key])
+            self._made[key] = replace(meeting, digest=self._digests[key])
+        return self._made[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self._outlines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._outlines)
+
+    def __len__(self) -> int:
+        return len(self._outlines)
+
+
+def paths(cache_file: Path | None) -> tuple[Path, Path] | None:
+    """The state file and the site file next to a build's other cache files."""
+    if cache_file is None:
+        return None
+    return cache_file.with_suffix(".pickle"), cache_file.with_suffix(".site.pickle")
+
+
+def keep(files: tuple[Path, Path] | None, inputs: Inputs, site, parsed: dict[str, Parsed],
+         problems: list[Problem], shards: list) -> None:
+    """After a full build: the site with its meetings as outlines, and the state."""
+    if files is None:
+        return
+    outlines = {key: parsed[str(meeting.path)].outline for key, meeting in site.meetings.items()}
+    sources = {path: Outlined(entry.digest, _sha1(entry.outline), entry.problems)
+               for path, entry in parsed.items()}
+    digests = {key: meeting.digest for key, meeting in site.meetings.items()}
+    state = State(inputs.print, inputs.frame, inputs.content(), sources, digests, problems,
+                  shards)
+    files[0].unlink(missing_ok=True)        # the state names the site file: never a stale pair
+    _dump(files[1], (inputs.print, replace(site, meetings=outlines)))
+    _dump(files[0], state)
+
+
+def recall(files: tuple[Path, Path] | None, inputs: Inputs) -> tuple[State, list[str]] | None:
+    """The state of the last full build and the content files changed since (as
+    "content/…"), when its config, templates, static and engine are the ones of `inputs`
+    and no content file came or went; else None."""
+    state = _load(files[0]) if files else None
+    if not isinstance(state, State) or state.frame != inputs.frame:
+        return None
+    content = inputs.content()
+    if content.keys() != state.content.keys():
+        return None
+    return state, [name for name, digest in content.items() if state.content[name] != digest]
+
+
+def outlined(state: State, edited: list[tuple[object, tuple]]) -> bool:
+    """Whether every edited source (with its parse: meeting, problems) kept its outline
+    and its problems."""
+    for source, (meeting, problems) in edited:
+        before = state.sources.get(str(source.path))
+        if not isinstance(meeting, Meeting) or before is None or before.outline is None \
+                or before.outline != _sha1(outline(meeting)) or before.problems != repr(problems):
+            return False
+    return True
+
+
+def site_of(files: tuple[Path, Path], state: State, edited: list[Meeting]):
+    """The snapshot's site with the edited meetings in full; None if its file is lost."""
+    found = _load(files[1])
+    if not isinstance(found, tuple) or len(found) != 2 or found[0] != state.token:
+        return None
+    site = found[1]
+    digests = {**state.digests, **{m.key: m.digest for m in edited}}
+    full = {m.key: m for m in edited if m.key in site.meetings}
+    return replace(site, meetings=Outlines(site.meetings, digests, full))
+
+
+def edited_state(state: State, inputs: Inputs, edited: list) -> State:
+    """The state after a text edit: the new files' digests, the same site."""
+    sources = dict(state.sources)
+    for source in edited:
+        sources[str(source.path)] = replace(sources[str(source.path)], digest=source.digest)
+    digests = {**state.digests, **{s.key: s.digest for s in edited if s.key in state.digests}}
+    return replace(state, content=inputs.content(), sources=sources, digests=digests)
+
+
+def write_state(files: tuple[Path, Path], state: State) -> None:
+    _dump(files[0], state)
+
+
+def _sha1(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha1(data).hexdigest()
+
+
+def _load(path: Path):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+            AttributeError, ImportError, IndexError):
+        return None                 # no snapshot: the build runs in full
+
+
+def _dump(path: Path, value) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)   # a read-only cache: the next build runs in full
