@@ -59,7 +59,7 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None,
     for source in sources:
         result, found, sketch = results[source.digest]
         problems.extend(found)
-        facts[str(source.path)] = Parsed(source.digest, sketch, repr(found))
+        facts[str(source.path)] = Parsed(source.digest, *(sketch or (None, None)), repr(found))
         if result is not None:
             parsed.append(result)
         else:
@@ -69,10 +69,11 @@ def parse_all(sources: list[Source], config: Config, cache_dir: Path | None,
 
 @dataclass(frozen=True)
 class Parsed:
-    """One source file as parsed: its digest, the outline of its meeting (model.outline;
-    None for a page or an unreadable file) and its problems, as text."""
+    """One source file as parsed: its digest, the outline of its meeting and the outline's
+    digest (model.outline; None for a page or an unreadable file), its problems as text."""
     digest: str
     outline: bytes | None
+    outline_digest: str | None
     problems: str
 
 

@@ -6,6 +6,7 @@ meetings or on the audience, so a parsed meeting can be cached by the file's con
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import pickle
 from dataclasses import dataclass, replace
@@ -134,14 +135,20 @@ class Page:
     blocks: tuple[MembersBlock, ...]
 
 
-def outline(meeting: Meeting) -> bytes:
+def outline(meeting: Meeting) -> tuple[bytes, str]:
     """What other pages can see of a meeting: all of it but the HTML of its text (intro,
     items, members blocks, footnotes), which only its own page shows, and the digest of its
     file. Two versions of a file with equal outlines differ only on their own page (and in
-    the search index of it); see snapshot.py."""
+    the search index of it); see snapshot.py.
+
+    Returns it pickled, and a digest of it that is equal for equal outlines: the pickle
+    shares repeated strings, in an order that can differ between equal values, so the
+    digest is made of a pickle without that memo."""
+    value = replace(meeting, digest="", intro_html="", footnotes_html="", blocks=(),
+                    items=tuple(replace(item, html="") for item in meeting.items))
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, 5)
-    pickler.fast = True     # no memo: equal outlines give equal bytes, whatever is shared
-    pickler.dump(replace(meeting, digest="", intro_html="", footnotes_html="", blocks=(),
-                         items=tuple(replace(item, html="") for item in meeting.items)))
-    return buffer.getvalue()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return (pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
+            hashlib.sha1(buffer.getvalue()).hexdigest())

@@ -18,7 +18,6 @@ Anything else (a file added, removed or renamed, config, templates, static, the 
 a changed outline or problem, an unreadable file) means a full build."""
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from collections.abc import Iterator, Mapping
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 class Outlined:
     """A source file of the snapshot: what an edited version must keep to be a text edit."""
     digest: str                     # of the file, as load.Source has it
-    outline: str | None             # sha1 of model.outline of its meeting
+    outline: str | None             # the digest of its meeting's outline (model.outline)
     problems: str                   # repr of its problems
 
 
@@ -90,7 +89,7 @@ def keep(files: tuple[Path, Path] | None, inputs: Inputs, site, parsed: dict[str
     if files is None:
         return
     outlines = {key: parsed[str(meeting.path)].outline for key, meeting in site.meetings.items()}
-    sources = {path: Outlined(entry.digest, _sha1(entry.outline), entry.problems)
+    sources = {path: Outlined(entry.digest, entry.outline_digest, entry.problems)
                for path, entry in parsed.items()}
     digests = {key: meeting.digest for key, meeting in site.meetings.items()}
     state = State(inputs.print, inputs.frame, inputs.content(), sources, digests, problems,
@@ -119,7 +118,7 @@ def outlined(state: State, edited: list[tuple[object, tuple]]) -> bool:
     for source, (meeting, problems) in edited:
         before = state.sources.get(str(source.path))
         if not isinstance(meeting, Meeting) or before is None or before.outline is None \
-                or before.outline != _sha1(outline(meeting)) or before.problems != repr(problems):
+                or before.outline != outline(meeting)[1] or before.problems != repr(problems):
             return False
     return True
 
@@ -146,10 +145,6 @@ def edited_state(state: State, inputs: Inputs, edited: list) -> State:
 
 def write_state(files: tuple[Path, Path], state: State) -> None:
     _dump(files[0], state)
-
-
-def _sha1(data: bytes | None) -> str | None:
-    return None if data is None else hashlib.sha1(data).hexdigest()
 
 
 def _load(path: Path):

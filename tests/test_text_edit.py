@@ -194,3 +194,18 @@ def test_a_file_changed_just_before_it_was_recorded_is_read_again(tmp_path):
     (config.parent / MEETING).write_text((config.parent / MEETING).read_text() + "\n")
     inputs = memo.fingerprint(config, "public", False, tmp_path / "out")
     assert inputs.table[MEETING][:4] == [None] * 4
+
+
+def test_a_text_edit_after_a_build_on_both_cores_is_a_text_edit(tmp_path, full_builds,
+                                                                  monkeypatch):
+    """Outlines made in the worker processes of a full build and the one made of the
+    edited file in the main process must compare equal (model.outline's digest)."""
+    from notulist import cache
+    monkeypatch.setattr(cache, "POOL_THRESHOLD", 1)
+    config = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    build(config, out)
+    change(config, "De vergadering wordt geopend.", "De voorzitter opent de vergadering.")
+    build(config, out)
+    assert full_builds == ["public"]
+    assert tree(out) == clean_tree(config, tmp_path, "public")
