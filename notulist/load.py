@@ -95,8 +95,11 @@ def _read_source(config: Config, path: Path, parts: list[str], problems) -> Sour
 
 
 def read_source(config: Config, path: Path) -> Source | None:
-    """One file of content/ again (for a text edit, see snapshot.py): None when reading it
-    found a problem, which a full build then reports."""
+    """One file of content/ again (for a text edit, see snapshot.py): None when it is no
+    Markdown file, is a symlink (read_sources judges where it leads) or reading it found a
+    problem, which a full build then reports."""
+    if path.suffix != ".md" or path.is_symlink():
+        return None
     problems: list[Problem] = []
     parts = path.relative_to(config.content_dir).parts
     source = _read_source(config, path, list(parts), problems)

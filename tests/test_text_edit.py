@@ -209,3 +209,26 @@ def test_a_text_edit_after_a_build_on_both_cores_is_a_text_edit(tmp_path, full_b
     build(config, out)
     assert full_builds == ["public"]
     assert tree(out) == clean_tree(config, tmp_path, "public")
+
+
+def test_a_content_symlink_led_outside_builds_in_full_and_is_refused(tmp_path, full_builds):
+    """A text edit reads the changed files itself: a symlink among them is left to the full
+    build, which refuses one that leads outside the site folder."""
+    from notulist import BuildFailed
+    config = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    meeting = config.parent / MEETING
+    inside = config.parent / "kopie.md"
+    inside.write_text(meeting.read_text())
+    meeting.unlink()
+    meeting.symlink_to(inside)
+    build(config, out)
+    outside = tmp_path / "elders.md"
+    outside.write_text(inside.read_text().replace("wordt geopend", "GEHEIM-BUITEN"))
+    meeting.unlink()
+    meeting.symlink_to(outside)
+    with pytest.raises(BuildFailed) as failed:
+        pipeline.build(config, out)
+    assert any("symlink to outside" in p.message for p in failed.value.problems)
+    assert full_builds == ["public", "public"]
+    assert not [n for n, data in tree(out).items() if b"GEHEIM-BUITEN" in data]
