@@ -344,9 +344,12 @@ def test_a_port_in_use_is_a_clear_message_and_exit_1(tmp_path, capsys):
 def test_ctrl_c_stops_cleanly_with_exit_0(tmp_path):
     config = write_site(tmp_path, {"2024-01-10.md": meeting("First.")})
     # PYTHONFAULTHANDLER: should it hang, SIGABRT makes it print where each thread is.
+    # Ctrl-C as in a terminal: a shell starts background jobs with SIGINT ignored, and a
+    # test run started that way would pass that on (Python then installs no handler).
     process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--config",
                                 str(config), "--port", "0"], stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+                               env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     printed: list[str] = []
     reader = threading.Thread(target=lambda: [printed.append(line) for line in process.stderr],
                               daemon=True)
