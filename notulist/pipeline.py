@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .memo import Inputs, fingerprint, page_salt, read_memo, recall, remember
 from . import snapshot
+from .memo import Inputs, fingerprint, page_salt, read_memo, recall, remember
 from .problems import BuildFailed, Problem, errors_of
 from .progress import Progress, counted
 from .write import intact
@@ -73,9 +73,7 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     from .link import link
     from .load import overwritten, read_static
     from .pages import plan_site
-    from .render import environment, render_pages
-    from .search import SearchStep
-    from .write import UnsafePath, digest, reusable, write_site
+    from .write import digest, reusable
     archive, problems = model(config, cache_dir, progress)
     assets, static_problems = read_static(config)
     site, link_problems = link(archive, config, audience)
@@ -84,25 +82,12 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
     plans, files = plan_site(site)
     _stop_on(overwritten(assets, {**plans, **files}), strict)
     files.update({name: data for name, (_, data) in assets.items()})
-    salt = page_salt(config.path, config.root / "templates", audience,
-                     [(page.title, page.name) for page in site.pages])
-    page_digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
+    page_digests = _page_digests(config, audience, site, plans)
     manifest = {**page_digests, **{path: digest(data) for path, data in files.items()}}
-    manifest_path = _cache_file(cache_dir, "manifest", output)
-    reused = reusable(output, manifest_path, page_digests)
+    reused = reusable(output, _cache_file(cache_dir, "manifest", output), page_digests)
     fresh = {path: plan for path, plan in plans.items() if path not in reused}
-    pages = counted(render_pages(fresh, site, environment(config.root / "templates", cache_dir)),
-                    "rendering", len(fresh), progress)
-    search = SearchStep(config, output, _cache_file(cache_dir, "search", output), manifest_path)
-    finish = search.plan(site, manifest, reused, search_now)
-    manifest = dict(sorted(manifest.items()))
-    try:
-        written = write_site(manifest, itertools.chain(search.watch(pages), files.items()),
-                             output, manifest_path, finish)
-    except UnsafePath as exc:
-        raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
-                                   f"folder: {exc} — rename the file or anchor")]) from None
-    search.done()
+    written, search, manifest = _publish(config, site, fresh, files, manifest, reused, output,
+                                         cache_dir, progress, search_now)
     if inputs is not None:
         snapshot.keep(snapshot.paths(_cache_file(cache_dir, "snapshot", output)), inputs, site,
                       archive.parsed, problems, search.shards)
@@ -117,9 +102,8 @@ def text_edit(config: Config, output: Path, audience: str, cache_dir: Path | Non
     from .load import read_source
     from .pages import Planner, meeting_plan
     from .parse import parse_source
-    from .render import environment, render_pages
-    from .search import BUNDLE, SearchStep
-    from .write import all_present, read_manifest, write_site
+    from .search import BUNDLE
+    from .write import all_present, read_manifest
     files = snapshot.paths(_cache_file(cache_dir, "snapshot", output))
     recalled = snapshot.recall(files, inputs)
     if recalled is None or not recalled[1]:
@@ -133,28 +117,51 @@ def text_edit(config: Config, output: Path, audience: str, cache_dir: Path | Non
         return None
     edited = [meeting for meeting, _ in parsed]
     site = snapshot.site_of(files, state, edited)
-    manifest_path = _cache_file(cache_dir, "manifest", output)
-    manifest = {path: made_by for path, made_by in read_manifest(manifest_path).items()
-                if not path.startswith(BUNDLE)}
+    manifest = {path: made_by for path, made_by
+                in read_manifest(_cache_file(cache_dir, "manifest", output)).items()
+                if not path.startswith(BUNDLE)}    # the search step adds its files again
     if site is None or not manifest or not all_present(output, manifest):
         return None
     planner = Planner(site)
     plans = dict(meeting_plan(planner, m) for m in edited if m.key in site.meetings)
-    salt = page_salt(config.path, config.root / "templates", audience,
-                     [(page.title, page.name) for page in site.pages])
-    page_digests = {path: plan.digest(path, salt) for path, plan in plans.items()}
+    page_digests = _page_digests(config, audience, site, plans)
     fresh = {path: plan for path, plan in plans.items() if manifest[path] != page_digests[path]}
     manifest.update(page_digests)
+    written, search, manifest = _publish(config, site, fresh, {}, manifest,
+                                         manifest.keys() - fresh.keys(), output, cache_dir,
+                                         progress, search_now, state.shards)
+    snapshot.write_state(files, snapshot.edited_state(state, inputs, sources))
+    return Result(state.problems, len(manifest), written, search.seconds, search.pending)
+
+
+def _page_digests(config: Config, audience: str, site, plans: dict) -> dict[str, str]:
+    salt = page_salt(config.path, config.root / "templates", audience,
+                     [(page.title, page.name) for page in site.pages])
+    return {path: plan.digest(path, salt) for path, plan in plans.items()}
+
+
+def _publish(config: Config, site, fresh: dict, files: dict[str, bytes], manifest: dict[str, str],
+             reused, output: Path, cache_dir: Path | None, progress: Progress | None,
+             search_now: bool, shards: list | None = None):
+    """Render the `fresh` plans and write the site of `manifest`; returns the files written,
+    the search step, and the manifest of the site as written (with the search files)."""
+    from .render import environment, render_pages
+    from .search import SearchStep
+    from .write import UnsafePath, write_site
+    manifest_path = _cache_file(cache_dir, "manifest", output)
     pages = counted(render_pages(fresh, site, environment(config.root / "templates", cache_dir)),
                     "rendering", len(fresh), progress)
     search = SearchStep(config, output, _cache_file(cache_dir, "search", output), manifest_path)
-    finish = search.plan(site, manifest, manifest.keys() - fresh.keys(), search_now,
-                         state.shards)
-    manifest = dict(sorted(manifest.items()))
-    written = write_site(manifest, search.watch(pages), output, manifest_path, finish)
+    finish = search.plan(site, manifest, reused, search_now, shards)
+    in_order = dict(sorted(manifest.items()))
+    try:
+        written = write_site(in_order, itertools.chain(search.watch(pages), files.items()),
+                             output, manifest_path, finish)
+    except UnsafePath as exc:
+        raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
+                                   f"folder: {exc} — rename the file or anchor")]) from None
     search.done()
-    snapshot.write_state(files, snapshot.edited_state(state, inputs, sources))
-    return Result(state.problems, len(manifest), written, search.seconds, search.pending)
+    return written, search, in_order
 
 
 @contextmanager

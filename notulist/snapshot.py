@@ -30,15 +30,7 @@ from .model import Meeting, outline
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .cache import Parsed
-
-
-@dataclass(frozen=True)
-class Outlined:
-    """A source file of the snapshot: what an edited version must keep to be a text edit."""
-    digest: str                     # of the file, as load.Source has it
-    outline: str | None             # the digest of its meeting's outline (model.outline)
-    problems: str                   # repr of its problems
+    from .cache import Parsed       # not at import: a build with nothing to do needs no parser
 
 
 @dataclass(frozen=True)
@@ -46,7 +38,7 @@ class State:
     token: str                      # names the site file this state goes with
     frame: str                      # memo.Inputs.frame
     content: dict[str, str]         # memo.Inputs.content()
-    sources: dict[str, Outlined]    # by path, as str(load.Source.path)
+    sources: dict[str, Parsed]      # by path, as str(load.Source.path); outlines left out
     digests: dict[str, str]         # meeting key -> digest of its file
     problems: list[Problem]         # the warnings of the build
     shards: list                    # search.Shard, as planned for the site
@@ -89,8 +81,7 @@ def keep(files: tuple[Path, Path] | None, inputs: Inputs, site, parsed: dict[str
     if files is None:
         return
     outlines = {key: parsed[str(meeting.path)].outline for key, meeting in site.meetings.items()}
-    sources = {path: Outlined(entry.digest, entry.outline_digest, entry.problems)
-               for path, entry in parsed.items()}
+    sources = {path: replace(entry, outline=None) for path, entry in parsed.items()}
     digests = {key: meeting.digest for key, meeting in site.meetings.items()}
     state = State(inputs.print, inputs.frame, inputs.content(), sources, digests, problems,
                   shards)
@@ -117,8 +108,9 @@ def outlined(state: State, edited: list[tuple[object, tuple]]) -> bool:
     and its problems."""
     for source, (meeting, problems) in edited:
         before = state.sources.get(str(source.path))
-        if not isinstance(meeting, Meeting) or before is None or before.outline is None \
-                or before.outline != outline(meeting)[1] or before.problems != repr(problems):
+        if not isinstance(meeting, Meeting) or before is None or before.outline_digest is None \
+                or before.outline_digest != outline(meeting)[1] \
+                or before.problems != repr(problems):
             return False
     return True
 

@@ -61,6 +61,10 @@ def test_a_text_edit_renders_its_page_alone_and_equals_a_clean_build(tmp_path, f
     assert not {name for name in changed if not name.startswith(("lrt/2023-07-10/", "pagefind/"))}
     assert b"De voorzitter opent de vergadering." in after["lrt/2023-07-10/index.html"]
     assert result.pages == len(after)
+    # the warnings of the last full build, path:line, as a clean build reports them
+    clean = build(config, tmp_path / "clean-again", audience=audience, cache=False)
+    assert [p.format() for p in result.problems] == [p.format() for p in clean.problems]
+    assert any(":11: warning: due date" in p.format() for p in result.problems)
 
 
 def test_a_members_passage_edited_in_a_public_build_stays_out_of_it(tmp_path, full_builds):
