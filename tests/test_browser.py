@@ -391,6 +391,7 @@ def search_word():
 def search_from_header(tab: Tab, word: str):
     page = tab.goto("")
     page.get_by_role("searchbox").fill(word)
+    tab.problems.settle()           # the form leaves the page: let its favicon load first
     page.get_by_role("searchbox").press("Enter")
     page.wait_for_url(lambda url: url.startswith(tab.base + "search/index.html?q="))
     results = page.locator(".pagefind-ui__result")
