@@ -52,20 +52,39 @@ def site_files(root: Path, folder: Path, problems: list[Problem]) -> list[tuple[
     if not folder.is_dir() or _refused(folder, real_root, problems):
         return []
     return [(Path(path), relative) for path, relative
-            in _walk(str(folder), "", real_root, problems)]
+            in _walk(str(folder), "", real_root, problems, (os.path.realpath(folder),))]
 
 
-def _walk(folder: str, prefix: str, real_root: Path, problems) -> list[tuple[str, str]]:
+def _walk(folder: str, prefix: str, real_root: Path, problems,
+          above: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`above`: the real paths of the folders being walked, so a symlink back to one of
+    them is an error rather than a walk without end."""
     found = []
-    with os.scandir(folder) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.startswith(".") or (
-                    entry.is_symlink() and _refused(Path(entry.path), real_root, problems)):
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(error(Path(folder), 1, f"cannot read this folder ({exc.strerror}) — "
+                              "give the build permission to read it, or move it away"))
+        return found
+    for entry in entries:
+        if entry.name.startswith(".") or (
+                entry.is_symlink() and _refused(Path(entry.path), real_root, problems)):
+            continue
+        if entry.is_symlink() and not os.path.exists(entry.path):
+            problems.append(error(Path(entry.path), 1, "this symlink leads nowhere — point "
+                                  "it at a file in the site folder, or remove it"))
+        elif entry.is_dir():
+            real = os.path.realpath(entry.path)
+            if real in above:
+                problems.append(error(Path(entry.path), 1, "this symlink leads back to a "
+                                      "folder that holds it, so reading would never end — "
+                                      "remove it"))
                 continue
-            if entry.is_dir():
-                found += _walk(entry.path, f"{prefix}{entry.name}/", real_root, problems)
-            elif entry.is_file():
-                found.append((entry.path, prefix + entry.name))
+            found += _walk(entry.path, f"{prefix}{entry.name}/", real_root, problems,
+                           (*above, real))
+        elif entry.is_file():
+            found.append((entry.path, prefix + entry.name))
     return found
 
 
@@ -107,7 +126,7 @@ def read_source(config: Config, path: Path) -> Source | None:
 
 
 def _refused(path: Path, real_root: Path, problems: list[Problem]) -> bool:
-    if path.is_symlink() and not _inside(path.resolve(), real_root):
+    if path.is_symlink() and not _inside(Path(os.path.realpath(path)), real_root):
         problems.append(error(path, 1, "this is a symlink to outside the site folder — "
                               "copy what it points to into the site folder instead"))
         return True
@@ -134,7 +153,11 @@ def read_static(config: Config) -> tuple[dict[str, tuple[Path, bytes]], list[Pro
             problems.append(error(path, 1, f"static/{name} would overwrite the built-in "
                                   f"{name} — rename or move it"))
         else:
-            assets[name] = (path, path.read_bytes())
+            try:
+                assets[name] = (path, path.read_bytes())
+            except OSError as exc:
+                problems.append(error(path, 1, f"cannot read this file ({exc.strerror}) — "
+                                      "give the build permission to read it, or remove it"))
     return assets, problems
 
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .load import site_files
 from .problems import Problem
 
 ENGINE = Path(__file__).parent
@@ -41,11 +42,17 @@ def fingerprint(config_path: Path, audience: str, strict: bool, output: Path,
     `known` is the table of the last build (files it names unchanged are not read)."""
     known, table, started = known or {}, {}, time.time_ns()
     root = config_path.parent
-    for name, folder in (("engine", ENGINE), ("templates", root / "templates"),
-                         ("static", root / "static"), ("content", root / "content")):
-        for path, relative in _files(folder):
+    problems: list[Problem] = []    # a symlink refused or leading nowhere: the build says so
+    files = {"engine": _files(ENGINE), "templates": _files(root / "templates"),
+             # as the loader finds them; of content/, only what it reads
+             "static": site_files(root, root / "static", problems),
+             "content": [(path, relative) for path, relative
+                         in site_files(root, root / "content", problems)
+                         if relative.endswith(".md")]}
+    for name, found in files.items():
+        for path, relative in found:
             table[f"{name}/{relative}"] = _row(path, known.get(f"{name}/{relative}"), started)
-    frame = hashlib.sha1(repr((audience, strict, str(output))).encode())
+    frame = hashlib.sha1(repr((audience, strict, str(output), problems)).encode())
     frame.update(config_path.read_bytes())
     whole = frame.copy()
     for name, row in table.items():
@@ -57,12 +64,15 @@ def fingerprint(config_path: Path, audience: str, strict: bool, output: Path,
 def _row(path: str, known: list | None, started: int) -> list:
     """[size, mtime, ctime, inode, digest] of a file, read only when they are not `known`'s.
     The file is looked at before it is read: a change in between is seen next time."""
-    found = os.stat(path)
-    signature = [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
-    if known and known[:4] == signature:
-        return known
-    with open(path, "rb") as handle:
-        file_digest = hashlib.sha1(handle.read()).hexdigest()
+    try:
+        found = os.stat(path)
+        signature = [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
+        if known and known[:4] == signature:
+            return known
+        with open(path, "rb") as handle:
+            file_digest = hashlib.sha1(handle.read()).hexdigest()
+    except OSError as exc:          # gone or unreadable since the walk: the loader reports it
+        return [None] * 4 + [f"unreadable: {exc.strerror}"]
     if max(found.st_mtime_ns, found.st_ctime_ns) > started - RACY_NS:
         signature = [None] * 4
     return [*signature, file_digest]

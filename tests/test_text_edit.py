@@ -236,3 +236,60 @@ def test_a_content_symlink_led_outside_builds_in_full_and_is_refused(tmp_path, f
     assert any("symlink to outside" in p.message for p in failed.value.problems)
     assert full_builds == ["public", "public"]
     assert not [n for n, data in tree(out).items() if b"GEHEIM-BUITEN" in data]
+
+
+def test_an_edit_inside_a_symlinked_folder_is_seen(tmp_path):
+    """The memo finds the files the loader reads: it follows a symlinked folder of content/
+    as the loader does, so an edit behind it is built, not taken for "nothing changed"."""
+    config = copy_fixture(tmp_path)
+    root = config.parent
+    shutil.move(root / "content/lrt", root / "lrt-src")
+    (root / "content/lrt").symlink_to(root / "lrt-src", target_is_directory=True)
+    out = tmp_path / "out"
+    build(config, out)
+    path = root / "lrt-src" / Path(MEETING).name
+    path.write_text(path.read_text().replace("De vergadering wordt geopend.", "Qzbehindlink."))
+    assert build(config, out).written
+    assert b"Qzbehindlink." in (out / "lrt/2023-07-10/index.html").read_bytes()
+    assert tree(out) == clean_tree(config, tmp_path, "public")
+
+
+@pytest.mark.parametrize("kind", ["nowhere", "loop"])
+def test_a_symlink_to_nowhere_or_back_up_is_an_error_after_a_good_build(tmp_path, kind):
+    """With the memo of a good build in place, a symlink that leads nowhere, or back to a
+    folder that holds it, fails the build with path:line and the fix, and no traceback.
+    Removing it builds again."""
+    from notulist import BuildFailed
+    config = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    build(config, out)
+    before = tree(out)
+    link = config.parent / ("content/lrt/2099-01-01.md" if kind == "nowhere"
+                            else "content/lrt/terug")
+    link.symlink_to(config.parent / ("nowhere.md" if kind == "nowhere" else "content"),
+                    target_is_directory=kind == "loop")
+    with pytest.raises(BuildFailed) as failed:
+        build(config, out)
+    [problem] = [p for p in failed.value.problems if not p.warning]
+    expected = "leads nowhere" if kind == "nowhere" else "leads back to a folder"
+    assert problem.format().startswith(f"{link}:1: this symlink {expected}")
+    assert " — " in problem.message
+    assert tree(out) == before
+    link.unlink()
+    build(config, out)
+    assert tree(out) == before
+
+
+def test_a_file_gone_between_listing_and_reading_is_not_a_traceback(tmp_path, monkeypatch):
+    """Saved by an editor that replaces the file, a file can vanish between the walk and
+    the look at it: the memo then records it as unreadable and the build looks again."""
+    config = copy_fixture(tmp_path)
+    real_stat = os.stat
+
+    def vanished(path, *args, **kwargs):
+        if str(path).endswith(Path(MEETING).name):
+            raise FileNotFoundError(2, "No such file or directory")
+        return real_stat(path, *args, **kwargs)
+    monkeypatch.setattr(memo.os, "stat", vanished)
+    inputs = memo.fingerprint(config, "public", False, tmp_path / "out")
+    assert inputs.table[MEETING] == [None] * 4 + ["unreadable: No such file or directory"]
