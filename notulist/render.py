@@ -1,6 +1,7 @@
 """Stage 4: page plans (pages.py) become HTML through Jinja2. Touches no disk but templates."""
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -65,6 +66,22 @@ def _gettext(context, message: str) -> str:
 @jinja2.pass_context
 def _ngettext(context, singular: str, plural: str, count: int) -> str:
     return translate(context["lang"], singular if count == 1 else plural)
+
+
+@functools.cache
+def translator(language: str):
+    """`_` in the templates of a page in `language`: the i18n extension's newstyle gettext
+    (the translation marked safe, `%(name)s` values escaped into it), without its two
+    calls through the template context a string. A page calls it dozens of times."""
+    marked: dict[str, tuple[Markup, bool]] = {}
+
+    def gettext(message: str, **values) -> Markup:
+        found = marked.get(message)
+        if found is None:
+            text = translate(language, message)
+            found = marked[message] = (Markup(text), "%" in text)
+        return found[0] % values if found[1] else found[0]
+    return gettext
 
 
 @jinja2.pass_context
@@ -134,5 +151,6 @@ def _render(plans: dict, shared: dict, env: jinja2.Environment, paths: list[str]
         plan = plans[path]
         page_path = path.removesuffix("index.html") if path.endswith("index.html") else ""
         pages.append(env.get_template(plan.template).render(
-            page_path=page_path, lang=plan.language, **shared, **plan.context()).encode())
+            page_path=page_path, lang=plan.language, _=translator(plan.language), **shared,
+            **plan.context()).encode())
     return pages
