@@ -66,16 +66,26 @@ def _row(path: str, known: list | None, started: int) -> list:
     The file is looked at before it is read: a change in between is seen next time."""
     try:
         found = os.stat(path)
-        signature = [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
-        if known and known[:4] == signature:
-            return known
-        with open(path, "rb") as handle:
-            file_digest = hashlib.sha1(handle.read()).hexdigest()
     except OSError as exc:          # gone or unreadable since the walk: the loader reports it
-        return [None] * 4 + [f"unreadable: {exc.strerror}"]
+        return [None] * 4 + [_unreadable(exc)]
+    signature = [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
+    if known and known[:4] == signature:
+        return known
     if max(found.st_mtime_ns, found.st_ctime_ns) > started - RACY_NS:
         signature = [None] * 4
-    return [*signature, file_digest]
+    return [*signature, _digest(path)]
+
+
+def _digest(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha1(handle.read()).hexdigest()
+    except OSError as exc:
+        return _unreadable(exc)
+
+
+def _unreadable(exc: OSError) -> str:
+    return f"unreadable: {exc.strerror}"
 
 
 def page_salt(config_path: Path, site_templates: Path, audience: str, menu: list) -> str:
@@ -84,7 +94,7 @@ def page_salt(config_path: Path, site_templates: Path, audience: str, menu: list
     for folder in (ENGINE, site_templates):
         for path, relative in _files(folder):
             digest.update(relative.encode() + b"\0")
-            digest.update(Path(path).read_bytes())
+            digest.update(_digest(path).encode())
     digest.update(config_path.read_bytes())
     return digest.hexdigest()
 

@@ -293,3 +293,14 @@ def test_a_file_gone_between_listing_and_reading_is_not_a_traceback(tmp_path, mo
     monkeypatch.setattr(memo.os, "stat", vanished)
     inputs = memo.fingerprint(config, "public", False, tmp_path / "out")
     assert inputs.table[MEETING] == [None] * 4 + ["unreadable: No such file or directory"]
+
+
+def test_a_template_symlink_to_nowhere_is_not_a_traceback(tmp_path):
+    """templates/ is read by Jinja, which passes over a file that is not there: the digest
+    of the templates every page depends on does too."""
+    config = copy_fixture(tmp_path)
+    (config.parent / "templates").mkdir(exist_ok=True)
+    (config.parent / "templates/kapot.html").symlink_to(config.parent / "nergens.html")
+    out = tmp_path / "out"
+    build(config, out)
+    assert tree(out) == clean_tree(config, tmp_path, "public")
