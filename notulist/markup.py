@@ -56,13 +56,20 @@ _converters: dict = {}
 
 def _converter(language: str):
     if language not in _converters:
-        import markdown  # imported on first use: warm rebuilds read everything from the cache
-        _converters[language] = markdown.Markdown(
-            extensions=["tables", "fenced_code", "footnotes", "abbr", "sane_lists", "def_list"],
-            extension_configs={"tables": {"use_align_attribute": True},
-                               "footnotes": {"BACKLINK_TITLE": BACKLINK_TITLES[language]}},
-            output_format="html")
+        _converters[language] = new_converter(language)
     return _converters[language]
+
+
+def new_converter(language: str, plain_text: bool = True):
+    """The Markdown converter of a language; `plain_text` off only to test plain_text.py."""
+    import markdown  # imported on first use: warm rebuilds read everything from the cache
+    from .plain_text import PlainText
+    return markdown.Markdown(
+        extensions=["tables", "fenced_code", "footnotes", "abbr", "sane_lists", "def_list",
+                    *([PlainText()] if plain_text else [])],
+        extension_configs={"tables": {"use_align_attribute": True},
+                           "footnotes": {"BACKLINK_TITLE": BACKLINK_TITLES[language]}},
+        output_format="html")
 
 
 def to_html(text: str, language: str) -> str:
