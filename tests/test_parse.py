@@ -1,6 +1,8 @@
 """Stage 2: one file becomes a Meeting; everything here is plain values, no disk but tmp_path."""
 import datetime as dt
 
+import pytest
+
 from notulist.config import load_config
 from notulist.load import read_sources
 from notulist.parse import parse_source
@@ -160,3 +162,21 @@ def test_extra_keywords_from_config(site):
     config, _ = load_config(path)
     meeting, _ = parse_source(read_sources(config)[0][0], config)
     assert [(a.number, a.owners[0].org) for a in meeting.actions] == [("A1", "JenV")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("IPO en VNG stellen een brief op.", [(None, "IPO"), (None, "VNG")]),
+    ("IPOs stellen een brief op.", []),                       # a whole word only
+    ("IPO-leden stellen een brief op.", []),
+    ("Ann Smithson drafts a letter.", []),
+    ("Ann Smith and BZK draft a letter.", [("Ann Smith", "IPO"), (None, "BZK")]),
+    ("BZK-IPO drafts a letter.", [(None, "BZK-IPO")]),        # the longest first
+    ("VNG, IPO & BZK werken samen.", [(None, "VNG"), (None, "IPO"), (None, "BZK")]),
+    ("De VNG belt.", []),
+])
+def test_owners_opening_a_sentence(text, expected):
+    from types import SimpleNamespace
+    from notulist.parse import _sentence_owners
+    config = SimpleNamespace(organisations={"IPO": 1, "VNG": 1, "BZK": 1, "BZK-IPO": 1})
+    owners = _sentence_owners(text, {"Ann Smith": "IPO"}, config)
+    assert [(o.name, o.org) for o in owners] == expected
