@@ -37,7 +37,7 @@ UI = ("pagefind-ui.js", "pagefind-ui.css")      # shared by all shards, in pagef
 UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js")
 HASHED = ("fragment", "index")     # Pagefind's files named after their contents (as published)
 # Pages a shard grows to before the next year starts a new one. Each searched word fetches
-# a part of every shard's word index (about 30 KB; the WebAssembly comes once, from the
+# a part of every shard's word index (30–60 KB; the WebAssembly comes once, from the
 # first), and a shard without a searched word offers near matches (Pagefind's longest-
 # prefix fallback) below the exact ones of other shards: so an archive of up to this many
 # pages has a single shard.
