@@ -64,10 +64,16 @@ class Config:
 def load_config(path: Path) -> tuple[Config | None, list[Problem]]:
     """Read and validate config.toml; returns (None, problems) when it cannot be used."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         return None, [error(path, 1, f"cannot read the config file ({exc.strerror}) — "
                                     "pass the right file with --config")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [error(path, data[:exc.start].count(b"\n") + 1, "config.toml is not "
+                            f"UTF-8 text: byte 0x{data[exc.start]:02x} on this line — save "
+                            "the file as UTF-8")]
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
