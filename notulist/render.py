@@ -5,6 +5,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import traceback
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -131,10 +132,10 @@ def render_pages(plans: dict, site: Site, env: jinja2.Environment) -> Iterator[t
     except jinja2.TemplateSyntaxError as exc:
         raise BuildFailed([error(exc.filename or exc.name or "templates", exc.lineno or 1,
                                  f"template error: {exc.message} — fix the template")]) from None
-    except jinja2.TemplateError as exc:
-        raise BuildFailed([error(getattr(exc, "filename", None) or "templates/", 1,
-                                 f"template error: {exc} — fix the template or remove it to "
-                                 "use the built-in one")]) from None
+    except TemplateFailed as exc:
+        path, line, message = exc.args
+        raise BuildFailed([error(path, line, f"template error: {message} — fix the template "
+                                 "or remove it to use the built-in one")]) from None
     finally:
         _job = None
         gc.unfreeze()
@@ -150,7 +151,34 @@ def _render(plans: dict, shared: dict, env: jinja2.Environment, paths: list[str]
     for path in paths:
         plan = plans[path]
         page_path = path.removesuffix("index.html") if path.endswith("index.html") else ""
-        pages.append(env.get_template(plan.template).render(
-            page_path=page_path, lang=plan.language, _=translator(plan.language), **shared,
-            **plan.context()).encode())
+        template = env.get_template(plan.template)
+        try:
+            pages.append(template.render(
+                page_path=page_path, lang=plan.language, _=translator(plan.language), **shared,
+                **plan.context()).encode())
+        except Exception as exc:    # the template's own error, or a fault in its code (1/0)
+            raise TemplateFailed(*_template_line(exc, template.filename or plan.template),
+                                 _describe(exc)) from None
     return pages
+
+
+class TemplateFailed(Exception):
+    """A template failed while a page was rendered: (template file, line, what). Plain
+    values, so a worker process can hand it back."""
+
+
+def _template_line(exc: BaseException, fallback: str) -> tuple[str, int]:
+    """The innermost template line the error passed through: Jinja2 puts its templates'
+    file names and lines in the traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")) and frame.lineno:
+            return frame.filename, frame.lineno
+    return fallback, 1
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"no template named {exc.name}"
+    if isinstance(exc, jinja2.TemplateError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"

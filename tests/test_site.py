@@ -96,6 +96,34 @@ def test_site_template_overrides_builtin_by_name(tmp_path):
     assert b"fixture-override" in (tmp_path / "out/lrt/index.html").read_bytes()
 
 
+@pytest.mark.parametrize("pool", [False, True])
+@pytest.mark.parametrize("body, message", [
+    ("{{ 1/0 }}", "template error: ZeroDivisionError: division by zero — fix the template"),
+    ("{% for x in 3 %}{% endfor %}", "template error: TypeError: 'int' object is not "
+                                      "iterable — fix the template"),
+    ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "template error: RecursionError: "),
+    ("{{ meeting.nowhere }}", "template error: 'dict object' has no attribute 'nowhere'"),
+    ("{% include 'nope.html' %}", "template error: no template named nope.html"),
+])
+def test_a_template_failing_while_rendering_is_a_path_line_error(tmp_path, monkeypatch, pool,
+                                                                  body, message):
+    """A site's template is its secretariat's input: whatever goes wrong in it is reported
+    at its file and line, in one process and from the worker processes alike."""
+    from notulist import render
+    monkeypatch.setattr(render, "POOL_THRESHOLD", 1 if pool else 10**9)
+    config = copy_fixture(tmp_path)
+    template = config.parent / "templates/meeting.html"
+    template.write_text("{% extends 'base.html' %}\n{% block content %}\n" + body
+                        + "\n{% endblock %}\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(config, tmp_path / "out", cache=False)
+    [problem] = failed.value.problems
+    assert (Path(problem.path), problem.line) == (template, 3)
+    assert problem.message.startswith(message)
+    assert problem.message.endswith(" — fix the template or remove it to use the built-in one")
+    assert not (tmp_path / "out").exists()
+
+
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
