@@ -54,6 +54,12 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
         problem = getattr(exc, "problem", None) or "invalid YAML"
         return None, [error(source.path, line, f"front matter is not valid YAML ({problem}) — "
                             "check indentation and quote text that contains ': '")]
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        # PyYAML's constructors fail this way on an explicit tag with a value it cannot
+        # hold (`!!timestamp soon`, `!!int x`), or on nesting too deep to build.
+        line = next((number for number, text in enumerate(lines[1:end], 2) if "!!" in text), 2)
+        return None, [error(source.path, line, "front matter has a value YAML cannot read — "
+                            "remove the `!!` type tag, or quote the value")]
     if not isinstance(data, dict):
         return None, [error(source.path, 2, "front matter must be `key: value` lines")]
     key_lines, problems = {}, []
