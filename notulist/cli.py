@@ -28,13 +28,20 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("check", parents=[common], help="validate only; exit 1 on any error")
     serve = commands.add_parser("serve", parents=[common, audience],
                                 help="build, serve on 127.0.0.1, rebuild on change")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000,
+                       help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     serve.add_argument("--output", type=Path)
     new = commands.add_parser("new", parents=[common], help="write a new meeting file")
     new.add_argument("body", help="the body's key in config.toml")
     new.add_argument("--date", type=dt.date.fromisoformat, default=None,
                      help="meeting date YYYY-MM-DD (default: today)")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a port: use a number from 0 to 65535")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -247,14 +247,25 @@ def model(config: Config, cache_dir: Path | None, progress: Progress | None = No
 
 
 def _check_output(config_path: Path, output: Path) -> None:
-    """The output folder is replaced whole: it may not hold (or be inside) the sources."""
+    """The output folder is replaced whole: it may not hold (or be inside) the sources, be a
+    file, or be a folder of other files (a mistyped --output must not wipe out a folder)."""
     root = config_path.parent.resolve()
     inside = [root / name for name in ("content", "templates", "static", ".cache", ".git")]
     if output == root or root.is_relative_to(output) or any(
             output == folder or output.is_relative_to(folder) for folder in inside):
-        raise BuildFailed([Problem(str(config_path), 1, f"the output folder {output} holds "
-                                   "the site's own files and would be replaced — choose a "
-                                   "folder of its own, like output/")])
+        _refuse(config_path, f"the output folder {output} holds the site's own files and would "
+                "be replaced — choose a folder of its own, like output/")
+    if output.exists() and not output.is_dir():
+        _refuse(config_path, f"the output folder {output} is a file, and would be replaced — "
+                "choose a folder of its own, like output/")
+    if output.is_dir() and not (output / "assets/notulist.css").is_file() and any(
+            output.iterdir()):
+        _refuse(config_path, f"the output folder {output} holds files a build did not write, "
+                "and would be replaced with all of them — choose a new or empty folder")
+
+
+def _refuse(config_path: Path, message: str) -> None:
+    raise BuildFailed([Problem(str(config_path), 1, message)])
 
 
 def _stop_on(problems: list[Problem], strict: bool) -> None:

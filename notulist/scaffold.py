@@ -36,8 +36,11 @@ def new_meeting(config_path: Path, body: str, date: dt.date) -> Path:
                    if k.startswith(f"{body}/")]
     path = _free_path(config.content_dir / body, date)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_front_matter(date, last) + _agenda(config.bodies[body].language, last,
-                                                        outstanding), encoding="utf-8")
+    # A meeting filled in later (its date before the last one's) may follow minutes another
+    # meeting already approved: those are not approved twice.
+    approves = last if last and last.key not in site.approved_in else None
+    path.write_text(_front_matter(date, last, approves) + _agenda(
+        config.bodies[body].language, approves, outstanding), encoding="utf-8")
     return path
 
 
@@ -48,7 +51,7 @@ def _free_path(folder: Path, date: dt.date) -> Path:
     return path
 
 
-def _front_matter(date: dt.date, last) -> str:
+def _front_matter(date: dt.date, last, approves) -> str:
     lines = ["---", f"date: {date.isoformat()}"]
     if last and last.time:
         lines.append(f"time: {last.time}")
@@ -58,8 +61,8 @@ def _front_matter(date: dt.date, last) -> str:
     if last and last.attendees:
         lines.append("attendees:")
         lines += [f"  - {_person(a)}" for a in last.attendees]
-    if last:
-        lines.append(f"approves: {last.id}")
+    if approves:
+        lines.append(f"approves: {approves.id}")
     lines += ["status: draft", "---", ""]
     return "\n".join(lines)
 
@@ -72,11 +75,11 @@ def _person(attendee) -> str:
     return f"{attendee.name or ''} ({attendee.org})".strip() if attendee.org else attendee.name
 
 
-def _agenda(language: str, last, outstanding) -> str:
+def _agenda(language: str, approves, outstanding) -> str:
     opening, approval, review, anchor, closing, hint = SKELETON[language]
     lines = [f"## 1. {opening}", ""]
-    if last:
-        lines += [f"- {approval.format(previous=last.id)}", ""]
+    if approves:
+        lines += [f"- {approval.format(previous=approves.id)}", ""]
     lines += [f"## 2. {review} {{#{anchor}}}", ""]
     if outstanding:
         lines += [f"<!-- {hint} -->", ""]

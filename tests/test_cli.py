@@ -1,6 +1,7 @@
 """The command line: new, check, build, exit codes."""
 from __future__ import annotations
 
+import pytest
 
 from notulist.cli import main
 
@@ -97,3 +98,48 @@ def test_problems_of_content_and_static_files_are_reported_together(site, tmp_pa
     err = capsys.readouterr().err
     assert "content/lrt/2024-01-10.md:17: [[2099-01-01]]: there is no meeting" in err
     assert "static/leak.txt:1: this is a symlink to outside the site folder" in err
+
+
+def test_new_before_the_last_meeting_does_not_approve_minutes_approved_already(site,
+                                                                              monkeypatch):
+    """A meeting filled in afterwards, dated between two others: the one before it was
+    approved by the one after, so the new file approves nothing and the site still checks."""
+    config = site({"content/lrt/2024-01-10.md": FIRST, "content/lrt/2024-03-01.md": SECOND})
+    monkeypatch.chdir(config.parent)
+    assert main(["new", "lrt", "--date", "2024-02-01"]) == 0
+    text = (config.parent / "content/lrt/2024-02-01.md").read_text()
+    assert "approves:" not in text and "[[2024-01-10]]" not in text
+    assert "time: 15:00\n" in text and "  - Jansen (JenV)\n" in text     # still prefilled
+    assert main(["check", "--strict"]) == 0
+
+
+def test_serve_refuses_a_port_out_of_range_without_a_traceback(capsys):
+    for port in ("99999", "-1", "http"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["serve", "--port", port])
+        assert stopped.value.code == 2
+        assert f"argument --port: {port} is not a port: use a number from 0 to 65535" in \
+            capsys.readouterr().err
+
+
+def test_build_refuses_an_output_that_is_a_file_or_a_folder_of_other_files(site, tmp_path,
+                                                                          monkeypatch, capsys):
+    """A mistyped --output must not replace config.toml, or wipe out a folder of documents:
+    the output folder is replaced whole on every build."""
+    config = site({"content/lrt/2024-01-10.md": FIRST})
+    monkeypatch.chdir(config.parent)
+    before = config.read_bytes()
+    assert main(["build", "--output", "config.toml"]) == 1
+    assert "config.toml:1: the output folder " in capsys.readouterr().err
+    assert config.read_bytes() == before
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "report.odt").write_bytes(b"keep me")
+    assert main(["build", "--output", str(documents)]) == 1
+    assert "holds files a build did not write" in capsys.readouterr().err
+    assert [p.name for p in documents.iterdir()] == ["report.odt"]
+    # an empty folder, and the output of an earlier build, are fine
+    (tmp_path / "empty").mkdir()
+    assert main(["build", "--output", str(tmp_path / "empty")]) == 0
+    assert main(["build", "--output", str(tmp_path / "empty")]) == 0
+    assert (tmp_path / "empty/index.html").is_file()
