@@ -29,19 +29,25 @@ class Source:
         return f"{self.body}/{self.id}" if self.body else f"pages/{self.id}"
 
 
-def read_sources(config: Config) -> tuple[list[Source], list[Problem]]:
-    """Every meeting and free page under content/, in a stable order."""
-    sources, problems = [], []
+def read_sources(config: Config) -> tuple[list[Source], list[Problem], set[str]]:
+    """Every meeting and free page under content/, in a stable order; and the keys of the
+    files that could not be read (their problem is reported here, so a reference to one is
+    not reported again)."""
+    sources, problems, unreadable = [], [], set()
     content = config.content_dir
     if not content.is_dir():
         return [], [error(config.path, 1, f"no content folder at {content} — create content/"
-                          "<body>/<date>.md next to config.toml")]
+                          "<body>/<date>.md next to config.toml")], unreadable
     for path, relative in site_files(config.root, content, problems):
-        source = _read_source(config, path, relative.split("/"), problems) \
+        parts = relative.split("/")
+        source = _read_source(config, path, parts, problems) \
             if relative.endswith(".md") else None
         if source:
             sources.append(source)
-    return sources, problems
+        elif relative.endswith(".md") and len(parts) == 2:
+            folder, stem = parts[0], parts[1][:-len(".md")]
+            unreadable.add(f"{folder}/{stem}")
+    return sources, problems, unreadable
 
 
 def site_files(root: Path, folder: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
@@ -101,10 +107,16 @@ def _read_source(config: Config, path: Path, parts: list[str], problems) -> Sour
         return None
     try:
         raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(error(path, 1, f"cannot read this file ({exc.strerror}) — give the "
+                              "build permission to read it, or remove it"))
+        return None
+    try:
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(error(path, 1, f"cannot read this file as UTF-8 text ({exc}) — "
-                              "save it as UTF-8"))
+    except UnicodeDecodeError as exc:
+        problems.append(error(path, raw[:exc.start].count(b"\n") + 1, "this file is not "
+                              f"UTF-8 text: byte 0x{raw[exc.start]:02x} on this line — save "
+                              "it as UTF-8"))
         return None
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     if b"\xef\xb7" in raw:        # how UTF-8 starts U+FDC0..U+FDFF: a fast first look

@@ -239,11 +239,11 @@ def model(config: Config, cache_dir: Path | None, progress: Progress | None = No
     from .cache import parse_all
     from .load import read_sources
     from .model import Meeting, Page
-    sources, problems = read_sources(config)
+    sources, problems, unread = read_sources(config)
     parsed, parse_problems, unreadable, facts = parse_all(sources, config, cache_dir, progress)
     return Archive([p for p in parsed if isinstance(p, Meeting)],
                    [p for p in parsed if isinstance(p, Page)],
-                   frozenset(unreadable), facts), problems + parse_problems
+                   frozenset(unreadable | unread), facts), problems + parse_problems
 
 
 def _check_output(config_path: Path, output: Path) -> None:

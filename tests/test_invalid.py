@@ -92,6 +92,8 @@ def test_build_fails_and_leaves_previous_output_untouched(name, case_site, capsy
     site = case_site(name)
     output = site / "output"
     (output / "lrt").mkdir(parents=True)
+    (output / "assets").mkdir()             # as every build has: else it is not an output
+    (output / "assets/notulist.css").write_bytes(b"/* previous build */\n")
     (output / "index.html").write_bytes(b"<!doctype html><title>previous build</title>\n")
     (output / "lrt" / "marker.txt").write_bytes(b"written by the previous build\n")
     before = snapshot(output)

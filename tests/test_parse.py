@@ -12,7 +12,7 @@ def parse(site, text, name="content/lrt/2023-09-22.md"):
     config_path = site({name: text})
     config, problems = load_config(config_path)
     assert not problems
-    sources, problems = read_sources(config)
+    sources, problems, _ = read_sources(config)
     assert not problems
     return parse_source(sources[0], config)
 
