@@ -35,6 +35,9 @@ for _tag, _pattern, _first in (
     FrontMatterLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
+UNREADABLE = object()
+
+
 def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem]]:
     """Front matter between `---` lines, read as YAML; the body keeps its line offset."""
     lines = source.text.split("\n")
@@ -57,6 +60,9 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
     except (ValueError, TypeError, AttributeError, RecursionError):
         # PyYAML's constructors fail this way on an explicit tag with a value it cannot
         # hold (`!!timestamp soon`, `!!int x`), or on nesting too deep to build.
+        data = UNREADABLE
+    if data is UNREADABLE or _typed(data):
+        # …and a tag it can hold gives a set or bytes, which no field takes (`!!set`).
         line = next((number for number, text in enumerate(lines[1:end], 2) if "!!" in text), 2)
         return None, [error(source.path, line, "front matter has a value YAML cannot read — "
                             "remove the `!!` type tag, or quote the value")]
@@ -74,6 +80,15 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
     if problems:
         return None, problems
     return FrontMatter(data, key_lines, "\n".join(lines[end + 1:]), end + 2), []
+
+
+def _typed(value) -> bool:
+    """A set or bytes anywhere in the front matter: only an explicit YAML tag makes them."""
+    if isinstance(value, dict):
+        return any(_typed(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_typed(v) for v in value)
+    return isinstance(value, (set, bytes))
 
 
 def list_item_lines(source_text: str, key_line: int) -> list[int]:

@@ -120,7 +120,8 @@ def test_damaged_sites_fail_with_path_line_problems_never_a_traceback(tmp_path, 
         shutil.rmtree(site)
 
 
-@pytest.mark.parametrize("value", ["!!timestamp soon", "!!int x", "!!float x"])
+@pytest.mark.parametrize("value", ["!!timestamp soon", "!!int x", "!!float x", "!!set {a, b}",
+                                   "!!binary aGVsbG8=", "[Webex, !!set {a}]"])
 def test_a_typed_front_matter_value_yaml_cannot_hold_is_a_problem(tmp_path, value):
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".cache", "output*"))
