@@ -20,8 +20,6 @@ from .meeting_page import meeting_context, meeting_inputs
 from .model import Meeting
 from .registers import action_pages, decision_page, organisation_pages
 from .search import plan_shards
-from .data import data_files
-from .feeds import feed_files
 from .write import digest
 
 
@@ -128,6 +126,8 @@ def _short_digest(value) -> str:
 def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:
     """Every page as a plan, and the files cheaper to make than to plan (data, feeds)."""
     planner = Planner(site)
+    from .data import data_files    # here, not above: a text edit plans pages without them
+    from .feeds import feed_files   # (the feed's XML escaping imports urllib, 40 ms)
     return plan_pages(planner), {**data_files(site, planner.meeting_title),
                                  **feed_files(site, planner.meeting_title)}
 
