@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
+from .config import MAX_NAME
 from .markup import block_line, placeholder
 from .problems import Problem, error
 
@@ -147,10 +148,14 @@ def _heading(heading: str, number: int, walk: Walk) -> None:
     numbered = ITEM_NUMBER.match(heading)
     item_number = numbered.group(1) if numbered else str(len(walk.items) + 1)
     title = (numbered.group(2) if numbered else heading).strip()
-    anchor = explicit.group(1).strip() if explicit else slugify(title)
+    anchor = explicit.group(1).strip() if explicit else \
+        slugify(title, max_length=MAX_NAME, word_boundary=True, save_order=True)
     if explicit and not ANCHOR.match(anchor):
         walk.problems.append(error(walk.path, number, f"anchor `{{#{anchor}}}` is not usable — "
                                    "use lower-case letters, digits and dashes, like {#opvang}"))
+    elif explicit and len(anchor) > MAX_NAME:
+        walk.problems.append(error(walk.path, number, f"anchor `{{#{anchor[:20]}…}}` is longer "
+                                   f"than {MAX_NAME} characters — shorten it"))
     elif not anchor or anchor.isdigit():
         walk.problems.append(error(walk.path, number, "this agenda item needs a title with "
                                    "letters, or an anchor like `{#opvang}` at the end"))

@@ -11,6 +11,9 @@ from .problems import Problem, error
 LANGUAGES = ("nl", "en")
 KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update")
 # Paths the engine itself writes at the top of the site; a body or free page may not take them.
+# The longest body key, organisation code (as a URL) or anchor: each names a folder of the
+# output, and file systems stop at 255 bytes; past 80 a URL is no longer readable anyway.
+MAX_NAME = 80
 RESERVED_NAMES = frozenset({
     "topics", "actions", "decisions", "organisations", "search", "data", "feed.xml",
     "sitemap.xml", "robots.txt", "404.html", "static", "pagefind", "index.html", "pages",
@@ -163,9 +166,14 @@ def _bodies(path, text, raw, site_language, problems) -> dict[str, Body]:
     for key, values in raw.items():
         table = f"bodies.{key}"
         line = find_line(text, table)
-        if not BODY_KEY.match(key) or key in RESERVED_NAMES:
+        if not isinstance(values, dict):
+            problems.append(error(path, find_line(text, "bodies", key), f"`{key}` in [bodies] "
+                                  f"must be a table of its own: [{table}] with name = \"…\""))
+            continue
+        if not BODY_KEY.match(key) or key in RESERVED_NAMES or len(key) > MAX_NAME:
             problems.append(error(path, line, f"body key `{key}` cannot be used in URLs — use "
-                                  "lower-case letters, digits and dashes, not a reserved name"))
+                                  "lower-case letters, digits and dashes, not a reserved name, "
+                                  f"at most {MAX_NAME} characters"))
             continue
         body = _check_table(path, text, table, values, BODY_KEYS, problems)
         if "name" not in body:
@@ -192,6 +200,10 @@ def _organisations(path, text, raw, problems) -> dict[str, Organisation]:
         if not ORG_CODE.match(code) or not slug:
             problems.append(error(path, line, f"organisation code `{code}` may not contain "
                                   "spaces, brackets, commas, &, :, # or / — shorten it"))
+            continue
+        if len(slug) > MAX_NAME:
+            problems.append(error(path, line, f"organisation code `{code[:20]}…` is longer "
+                                  f"than {MAX_NAME} characters — shorten it"))
             continue
         if slug in slugs:
             problems.append(error(path, line, f"organisation codes `{slugs[slug]}` and `{code}` "

@@ -134,3 +134,44 @@ def test_a_typed_front_matter_value_yaml_cannot_hold_is_a_problem(tmp_path, valu
     [problem] = [p for p in failed.value.problems if not p.warning]
     assert problem.path.endswith("2023-07-10.md") and "remove the `!!` type tag" in \
         problem.message
+
+
+def test_a_very_long_agenda_heading_gets_an_anchor_a_file_system_can_hold(tmp_path):
+    """Its topic is a folder of the output: an anchor made from a 370-character heading
+    stopped the build with "File name too long". It is cut at a word, at 80 characters."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".cache", "output*"))
+    meeting = site / "content/lrt/2023-07-10.md"
+    heading = " ".join(["Bespreking van het lange agendapunt over de opvang"] * 7)
+    meeting.write_text(meeting.read_text(encoding="utf-8") + f"\n## 9. {heading}\n\nTekst.\n",
+                       encoding="utf-8")
+    build(site / "config.toml", tmp_path / "out", cache=False)
+    topics = [p.name for p in (tmp_path / "out/topics").iterdir() if p.name.startswith("besp")]
+    assert topics == ["bespreking-van-het-lange-agendapunt-over-de-opvang-bespreking-van-het-lange"]
+
+
+LONG = "a" * 81
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("content/lrt/2023-07-10.md", "## 1. Opening", "## 1. Opening {#" + LONG + "}",
+     "is longer than 80 characters — shorten it"),
+    ("config.toml", "[organisations]", "[organisations]\n" + LONG.upper() + ' = "Lang"',
+     "is longer than 80 characters — shorten it"),
+    ("config.toml", "[bodies.lrt]", f'[bodies.{LONG}]\nname = "Lang"\n\n[bodies.lrt]',
+     "cannot be used in URLs — use lower-case letters, digits and dashes, not a reserved "
+     "name, at most 80 characters"),
+    ("config.toml", "[bodies.lrt]", '[bodies]\nextra = "Lang"\n\n[bodies.lrt]',
+     'must be a table of its own: [bodies.extra] with name = "…"'),
+], ids=["anchor", "organisation code", "body key", "body not a table"])
+def test_names_no_url_can_hold_are_problems(tmp_path, file, old, new, expected):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".cache", "output*"))
+    path = site / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        check(site / "config.toml")
+    found = [p for p in failed.value.problems if expected in p.message]
+    assert found and all(PROBLEM.match(p.format()) for p in found)
