@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem, error
+from .problems import Problem, error, not_utf8
 
 LANGUAGES = ("nl", "en")
 KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update")
@@ -74,9 +74,7 @@ def load_config(path: Path) -> tuple[Config | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [error(path, data[:exc.start].count(b"\n") + 1, "config.toml is not "
-                            f"UTF-8 text: byte 0x{data[exc.start]:02x} on this line — save "
-                            "the file as UTF-8")]
+        return None, [not_utf8(path, data, exc, "config.toml")]
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

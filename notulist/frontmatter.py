@@ -35,9 +35,6 @@ for _tag, _pattern, _first in (
     FrontMatterLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
-UNREADABLE = object()
-
-
 def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem]]:
     """Front matter between `---` lines, read as YAML; the body keeps its line offset."""
     lines = source.text.split("\n")
@@ -60,12 +57,9 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
     except (ValueError, TypeError, AttributeError, RecursionError):
         # PyYAML's constructors fail this way on an explicit tag with a value it cannot
         # hold (`!!timestamp soon`, `!!int x`), or on nesting too deep to build.
-        data = UNREADABLE
-    if data is UNREADABLE or _typed(data):
-        # …and a tag it can hold gives a set or bytes, which no field takes (`!!set`).
-        line = next((number for number, text in enumerate(lines[1:end], 2) if "!!" in text), 2)
-        return None, [error(source.path, line, "front matter has a value YAML cannot read — "
-                            "remove the `!!` type tag, or quote the value")]
+        return None, [_tagged(source, lines[1:end])]
+    if _typed(data):                # a tag it can hold: a set or bytes no field takes
+        return None, [_tagged(source, lines[1:end])]
     if not isinstance(data, dict):
         return None, [error(source.path, 2, "front matter must be `key: value` lines")]
     key_lines, problems = {}, []
@@ -80,6 +74,13 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
     if problems:
         return None, problems
     return FrontMatter(data, key_lines, "\n".join(lines[end + 1:]), end + 2), []
+
+
+def _tagged(source: Source, front: list[str]) -> Problem:
+    """At the first line with a `!!` type tag (the second line when none is seen)."""
+    line = next((number for number, text in enumerate(front, 2) if "!!" in text), 2)
+    return error(source.path, line, "front matter has a value YAML cannot read — remove the "
+                 "`!!` type tag, or quote the value")
 
 
 def _typed(value) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .problems import Problem, error
+from .problems import Problem, error, not_utf8, unreadable_file
 
 FILE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 # U+FDD0..U+FDEF are Unicode noncharacters; the engine uses two of them as placeholders.
@@ -26,7 +26,12 @@ class Source:
 
     @property
     def key(self) -> str:
-        return f"{self.body}/{self.id}" if self.body else f"pages/{self.id}"
+        return key_of(self.body or "pages", self.id)
+
+
+def key_of(folder: str, stem: str) -> str:
+    """A content file's key: `lrt/2023-09-22`, or `pages/<name>` for a free page."""
+    return f"{folder}/{stem}"
 
 
 def read_sources(config: Config) -> tuple[list[Source], list[Problem], set[str]]:
@@ -39,14 +44,10 @@ def read_sources(config: Config) -> tuple[list[Source], list[Problem], set[str]]
         return [], [error(config.path, 1, f"no content folder at {content} — create content/"
                           "<body>/<date>.md next to config.toml")], unreadable
     for path, relative in site_files(config.root, content, problems):
-        parts = relative.split("/")
-        source = _read_source(config, path, parts, problems) \
+        source = _read_source(config, path, relative.split("/"), problems, unreadable) \
             if relative.endswith(".md") else None
         if source:
             sources.append(source)
-        elif relative.endswith(".md") and len(parts) == 2:
-            folder, stem = parts[0], parts[1][:-len(".md")]
-            unreadable.add(f"{folder}/{stem}")
     return sources, problems, unreadable
 
 
@@ -94,7 +95,10 @@ def _walk(folder: str, prefix: str, real_root: Path, problems,
     return found
 
 
-def _read_source(config: Config, path: Path, parts: list[str], problems) -> Source | None:
+def _read_source(config: Config, path: Path, parts: list[str], problems,
+                 unreadable: set[str]) -> Source | None:
+    """The Source of one file, or None with its problem (and its key in `unreadable` when
+    the file is in its place but cannot be read)."""
     folder, stem = parts[0] if len(parts) > 1 else "", parts[-1][:-len(".md")]
     if len(parts) != 2 or (folder not in config.bodies and folder != "pages"):
         bodies = ", ".join(sorted(config.bodies)) or "none defined"
@@ -107,16 +111,14 @@ def _read_source(config: Config, path: Path, parts: list[str], problems) -> Sour
         return None
     try:
         raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(error(path, 1, f"cannot read this file ({exc.strerror}) — give the "
-                              "build permission to read it, or remove it"))
-        return None
-    try:
         text = raw.decode("utf-8")
+    except OSError as exc:
+        problems.append(unreadable_file(path, exc))
+        unreadable.add(key_of(folder, stem))
+        return None
     except UnicodeDecodeError as exc:
-        problems.append(error(path, raw[:exc.start].count(b"\n") + 1, "this file is not "
-                              f"UTF-8 text: byte 0x{raw[exc.start]:02x} on this line — save "
-                              "it as UTF-8"))
+        problems.append(not_utf8(path, raw, exc))
+        unreadable.add(key_of(folder, stem))
         return None
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     if b"\xef\xb7" in raw:        # how UTF-8 starts U+FDC0..U+FDFF: a fast first look
@@ -133,7 +135,7 @@ def read_source(config: Config, path: Path) -> Source | None:
         return None
     problems: list[Problem] = []
     parts = path.relative_to(config.content_dir).parts
-    source = _read_source(config, path, list(parts), problems)
+    source = _read_source(config, path, list(parts), problems, set())
     return None if problems else source
 
 
@@ -168,8 +170,7 @@ def read_static(config: Config) -> tuple[dict[str, tuple[Path, bytes]], list[Pro
             try:
                 assets[name] = (path, path.read_bytes())
             except OSError as exc:
-                problems.append(error(path, 1, f"cannot read this file ({exc.strerror}) — "
-                                      "give the build permission to read it, or remove it"))
+                problems.append(unreadable_file(path, exc))
     return assets, problems
 
 

@@ -45,3 +45,15 @@ def error(path: Path | str, line: int, message: str) -> Problem:
 
 def warning(path: Path | str, line: int, message: str) -> Problem:
     return Problem(str(path), line, message, warning=True)
+
+
+def unreadable_file(path: Path | str, exc: OSError) -> Problem:
+    return error(path, 1, f"cannot read this file ({exc.strerror}) — give the build "
+                 "permission to read it, or remove it")
+
+
+def not_utf8(path: Path | str, data: bytes, exc: UnicodeDecodeError,
+             what: str = "this file") -> Problem:
+    """At the line of the first byte that is not UTF-8: a file saved in Latin-1, say."""
+    return error(path, data[:exc.start].count(b"\n") + 1, f"{what} is not UTF-8 text: byte "
+                 f"0x{data[exc.start]:02x} on this line — save the file as UTF-8")
