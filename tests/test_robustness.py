@@ -175,3 +175,24 @@ def test_names_no_url_can_hold_are_problems(tmp_path, file, old, new, expected):
         check(site / "config.toml")
     found = [p for p in failed.value.problems if expected in p.message]
     assert found and all(PROBLEM.match(p.format()) for p in found)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem(tmp_path, monkeypatch):
+    """(As root, permissions do not stop a read: the refusal is simulated.)"""
+    import os as real_os
+    from notulist import load
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".cache", "output*"))
+    scandir = real_os.scandir
+
+    def refuse(path):
+        if str(path).endswith("content/board"):
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+    monkeypatch.setattr(load.os, "scandir", refuse)
+    with pytest.raises(BuildFailed) as failed:
+        check(site / "config.toml")
+    problem = next(p for p in failed.value.problems if "cannot read this folder" in p.message)
+    assert problem.format().endswith("content/board:1: cannot read this folder (Permission "
+                                     "denied) — give the build permission to read it, or move "
+                                     "it away")
