@@ -2,7 +2,7 @@
 """Benchmark the Notulist build on a seeded synthetic minutes archive; prints figures.
 
     python bench/bench.py [--n 1000 10000] [--seed 1] [--repeat 3] [--keep]
-                          [--workdir DIR] [--in-process] [--serve] [--repo DIR]
+                          [--workdir DIR] [--in-process] [--serve] [--floor] [--repo DIR]
     python bench/bench.py --generate-only DIR --n 1000 [--seed 1]
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from floor import measure_floor, report_lines
 from hugo_twin import hugo_command, write_hugo_site
 from process_meter import Measurement, measure_call, run_measured
 from synthetic_minutes import ArchiveSummary, write_site
@@ -90,6 +91,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="also time notulist.build() called in this process")
     parser.add_argument("--serve", action="store_true",
                         help="also time `serve`: from saving an edit to the new page served")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the fixed tools alone on the same meetings: "
+                             "Python-Markdown, and Pagefind on the indexed pages (floor.py)")
     parser.add_argument("--repo", type=Path, default=REPO,
                         help="the Notulist checkout to benchmark (default: this one)")
     parser.add_argument("--generate-only", type=Path, metavar="DIR",
@@ -162,7 +166,11 @@ def benchmark_archive(count: int, args: argparse.Namespace, workdir: Path) -> Ar
         served, skipped = serve_rows(args.repo, site, summary.middle_meeting, args.repeat)
         rows += served
         notes += [skipped] if skipped else []
-    notes.append(compare_with_hugo(hugo, rows[0].measurement, rows[0].search_s))
+    hugo_note, hugo_s = compare_with_hugo(hugo, rows[0].measurement, rows[0].search_s)
+    notes.append(hugo_note)
+    if args.floor:
+        progress("  floor: the fixed tools alone")
+        notes += report_lines(measure_floor(site, summary.middle_meeting, args.repo), hugo_s)
     return ArchiveReport(count, summary, generated, site, rows, notes)
 
 
@@ -374,9 +382,11 @@ def save_like_an_editor(path: Path, text: str) -> None:
 
 # --- Hugo ------------------------------------------------------------------------------
 
-def compare_with_hugo(hugo: Path, ours: Measurement, search_s: float | None) -> str:
+def compare_with_hugo(hugo: Path, ours: Measurement, search_s: float | None
+                      ) -> tuple[str, float | None]:
+    """What to print, and Hugo's wall time (None when it did not run)."""
     if not shutil.which("hugo"):
-        return "Hugo: not on PATH — comparison skipped"
+        return "Hugo: not on PATH — comparison skipped", None
     output = hugo / "public"
     for folder in (output, hugo / "resources"):
         shutil.rmtree(folder, ignore_errors=True)
@@ -384,13 +394,13 @@ def compare_with_hugo(hugo: Path, ours: Measurement, search_s: float | None) -> 
     run = run_measured(hugo_command(hugo, output))
     if run.returncode != 0:
         said = "\n".join((run.stderr or run.stdout).splitlines()[:STDERR_LINES])
-        return f"Hugo: the build exited with {run.returncode} — comparison skipped\n{said}"
+        return f"Hugo: the build exited with {run.returncode} — comparison skipped\n{said}", None
     theirs = run.measurement
     without_search = (f", {(ours.wall_s - search_s) / theirs.wall_s:.2f}x without the search "
                       "index (Hugo makes none)") if search_s else ""
     return (f"Hugo cold build: {theirs.wall_s:.2f} s, {theirs.peak_tree_mb:.1f} MB peak — "
             f"ours/Hugo: {ours.wall_s / theirs.wall_s:.2f}x wall time{without_search}, "
-            f"{ours.peak_tree_mb / theirs.peak_tree_mb:.2f}x peak memory")
+            f"{ours.peak_tree_mb / theirs.peak_tree_mb:.2f}x peak memory"), theirs.wall_s
 
 
 # --- report ----------------------------------------------------------------------------
