@@ -4,12 +4,13 @@ and anything more than text must build in full."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
-from notulist import build, memo, pipeline
+from notulist import build, memo, pipeline, snapshot
 from tests.test_site import copy_fixture, tree
 
 MEETING = "content/lrt/2023-07-10.md"
@@ -304,3 +305,21 @@ def test_a_template_symlink_to_nowhere_is_not_a_traceback(tmp_path):
     out = tmp_path / "out"
     build(config, out)
     assert tree(out) == clean_tree(config, tmp_path, "public")
+
+
+def test_the_snapshot_keeps_large_tables_in_buckets_opened_one_at_a_time():
+    """snapshot.Buckets: the dict's keys, order and values, after a trip through pickle
+    (a new process's str hashes differ: the bucket of a key must not depend on them),
+    and asking for one key unpickles only its own bucket."""
+    table = {f"lrt/2023-{n:04d}#A{n % 7}": (n, "open") for n in range(2000)}
+    table[("lrt/2023-0001", 3)] = "a tuple key"        # register.update_targets has them
+    kept = pickle.loads(pickle.dumps(snapshot.Buckets(table)))
+    assert list(kept) == list(table) and len(kept) == len(table)
+    assert kept["lrt/2023-0042#A0"] == (42, "open")
+    assert kept[("lrt/2023-0001", 3)] == "a tuple key"
+    assert len(kept._open) == 2
+    assert "lrt/2023-9999#A1" not in kept and kept.get("lrt/2023-9999#A1") is None
+    with pytest.raises(KeyError):
+        kept["lrt/2023-9999#A1"]
+    assert dict(kept.items()) == table
+    assert len(kept._open) == snapshot.BUCKETS
