@@ -55,17 +55,19 @@ class Shard:
 
 
 def plan_shards(site) -> list[Shard]:
-    """The index shards of a site, newest first: meeting pages grouped by year, oldest
-    first, a group closed once it holds SHARD_PAGES pages. Adding meetings to the latest
-    year changes only the newest shard. Free pages join the oldest shard, which a new year
-    does not change. No shard when there is nothing to index (Pagefind refuses an empty
+    """The index shards of a site, newest first: meeting pages grouped by whole years,
+    oldest first, a group holding at most SHARD_PAGES pages (a year that holds more is a
+    group of its own), so an edit never indexes more than that again. Adding meetings to
+    the latest year changes only the newest shard, or the two newest when the latest year
+    outgrows the group it shares. Free pages join the oldest shard, which a new year does
+    not change. No shard when there is nothing to index (Pagefind refuses an empty
     folder): the search page then says so."""
     years: dict[int, list[str]] = {}
     for meeting in site.meetings.values():
         years.setdefault(meeting.date.year, []).append(f"{meeting.body}/{meeting.id}/index.html")
     groups: list[tuple[str, list[str]]] = []
     for year in sorted(years):
-        if not groups or len(groups[-1][1]) >= SHARD_PAGES:
+        if not groups or len(groups[-1][1]) + len(years[year]) > SHARD_PAGES:
             groups.append((str(year), []))
         groups[-1][1].extend(years[year])
     if not groups and site.pages:
@@ -280,10 +282,12 @@ class SearchStep:
         When the index is not wanted now (serve), a shard whose pages changed is kept, stale,
         unless it gained or lost pages: a page must not be in two shards, nor in none."""
         published = self._published()
+        by_shard: dict[str, dict[str, str]] = {}   # shard folder -> its published files
+        for path, made_by in published.items():
+            by_shard.setdefault(path[:path.find("/", len(BUNDLE)) + 1], {})[path] = made_by
         kept, todo = {}, []
         for shard in self.shards:
-            files = {path: made_by for path, made_by in published.items()
-                     if path.startswith(shard.folder)}
+            files = by_shard.get(shard.folder, {})
             key = shard_key(shard, self.pages, self.config.language)
             same_pages = self.planned.get(shard.name) == list(shard.paths)
             if files and (key is not None and self.keys[shard.name] == key

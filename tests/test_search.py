@@ -7,16 +7,19 @@ changed; and that serve's late refresh ends where a clean build does. test_brows
 searches the demo archive in Chromium."""
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import cbor2
 import pytest
 
 from notulist import BuildFailed, build
 from notulist.pipeline import refresh_search
+from notulist.search import plan_shards
 from tests.test_site import FIXTURE, tree
 
 SIGNATURE = b"pagefind_dcd"
@@ -184,6 +187,20 @@ def test_a_large_archive_is_indexed_in_shards_of_whole_years(fixture, tmp_path, 
     assert "Duinafslagmodel" in fragments(out)["/board/2021-03-01/"]["content"]
 
 
+def test_a_shard_holds_whole_years_and_at_most_shard_pages_pages(monkeypatch):
+    """An edit indexes its whole shard again, so a shard stops before the year that would
+    take it over SHARD_PAGES; only a year that holds more on its own is a larger shard."""
+    monkeypatch.setattr("notulist.search.SHARD_PAGES", 500)
+    counts = {2018: 120, 2019: 300, 2020: 200, 2021: 600, 2022: 40, 2023: 30}
+    meetings = [SimpleNamespace(body="lrt", id=f"{year}-{n:04d}", date=dt.date(year, 1, 1))
+                for year, count in counts.items() for n in range(count)]
+    site = SimpleNamespace(meetings={m.id: m for m in meetings},
+                           pages=(SimpleNamespace(name="over"),))
+    planned = {shard.name: len(shard.paths) for shard in plan_shards(site)}
+    assert planned == {"2022": 70, "2021": 600, "2020": 200, "2018": 421}
+    assert list(planned) == ["2022", "2021", "2020", "2018"]       # newest first
+
+
 def test_an_edit_indexes_only_its_own_shard_again(fixture, tmp_path, monkeypatch):
     out = tmp_path / "out"
     config = sharded(fixture, monkeypatch)
@@ -234,9 +251,9 @@ def test_serve_indexes_a_new_shard_at_once_and_leaves_changed_ones_for_later(
 
 
 def test_serve_indexes_at_once_a_shard_that_gained_pages(fixture, tmp_path, monkeypatch):
-    """Shards of two pages: 2021 + 2022, then 2023. A second 2021 meeting closes the first
-    shard at 2021 and moves 2022 into a new one; keeping the first shard's old bundle would
-    leave 2022 in two shards."""
+    """Shards of at most two pages: 2021 + 2022, then 2023 (three pages: a year is never
+    split). A second 2021 meeting fills the first shard and moves 2022 into one of its own;
+    keeping the first shard's old bundle would leave 2022 in two shards."""
     out = tmp_path / "out"
     config = sharded(fixture, monkeypatch)
     monkeypatch.setattr("notulist.search.SHARD_PAGES", 2)
@@ -245,7 +262,7 @@ def test_serve_indexes_at_once_a_shard_that_gained_pages(fixture, tmp_path, monk
     (fixture.parent / "content" / "board" / "2021-06-01.md").write_text(
         "---\ndate: 2021-06-01\n---\n## 1. Opening\n\nThe Vooroeververdediging.\n")
     build(config, out, search_now=False)
-    assert shards(out) == ["pagefind/2022/", "pagefind/2021/"]
+    assert shards(out) == ["pagefind/2023/", "pagefind/2022/", "pagefind/2021/"]
     pages = fragments(out)                      # asserts that no page is in two shards
     assert "/board/2022-03-01/" in pages and "/board/2021-06-01/" in pages
 
