@@ -6,9 +6,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import Config
 from .problems import Problem, error, not_utf8, unreadable_file
+
+if TYPE_CHECKING:
+    from .config import Config      # not at import: a build with nothing to do needs none
 
 FILE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 # U+FDD0..U+FDEF are Unicode noncharacters; the engine uses two of them as placeholders.

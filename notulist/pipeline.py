@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import snapshot
 from .memo import Inputs, fingerprint, page_salt, read_memo, recall, remember
 from .problems import BuildFailed, Problem, errors_of
 from .progress import Progress, counted
@@ -70,6 +69,7 @@ def run_stages(config: Config, output: Path, audience: str, strict: bool,
                search_now: bool = True, inputs: Inputs | None = None) -> Result:
     """load -> model -> link -> render -> write; with `inputs`, the snapshot is kept for
     the next build (text_edit)."""
+    from . import snapshot
     from .link import link
     from .load import overwritten, read_static
     from .pages import plan_site
@@ -99,6 +99,7 @@ def text_edit(config: Config, output: Path, audience: str, cache_dir: Path | Non
               ) -> Result | None:
     """The build after an edit of meetings' text alone (see snapshot.py): their pages,
     rendered in the site of the last build; None when it must run in full."""
+    from . import snapshot
     from .load import read_source
     from .pages import Planner, meeting_plan
     from .parse import parse_source
