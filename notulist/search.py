@@ -37,11 +37,12 @@ UI = ("pagefind-ui.js", "pagefind-ui.css")      # shared by all shards, in pagef
 # Pagefind also writes UIs and a highlighter the search page does not load.
 UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js")
 HASHED = ("fragment", "index")     # Pagefind's files named after their contents (as published)
-# Pages a shard grows to before the next year starts a new one. Each searched word fetches
-# a part of every shard's word index (30–60 KB; the WebAssembly comes once, from the
-# first), and a shard without a searched word offers near matches (Pagefind's longest-
-# prefix fallback) below the exact ones of other shards: so an archive of up to this many
-# pages has a single shard.
+# The pages a shard holds at most (unless one year holds more): an edit indexes its whole
+# shard again, about 0.9 s for 500 pages here. Each searched word fetches a part of every
+# shard's word index (about 30 KB; the WebAssembly comes once, from the first), and a
+# shard without a searched word offers near matches (Pagefind's longest-prefix fallback)
+# below the exact ones of other shards: so an archive of up to this many pages has a
+# single shard.
 SHARD_PAGES = 500
 
 
