@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import site_files
+from .load import site_paths
 from .problems import Problem
 
 ENGINE = Path(__file__).parent
@@ -45,9 +45,9 @@ def fingerprint(config_path: Path, audience: str, strict: bool, output: Path,
     problems: list[Problem] = []    # a symlink refused or leading nowhere: the build says so
     files = {"engine": _files(ENGINE), "templates": _files(root / "templates"),
              # as the loader finds them; of content/, only what it reads
-             "static": site_files(root, root / "static", problems),
+             "static": site_paths(root, root / "static", problems),
              "content": [(path, relative) for path, relative
-                         in site_files(root, root / "content", problems)
+                         in site_paths(root, root / "content", problems)
                          if relative.endswith(".md")]}
     for name, found in files.items():
         for path, relative in found:
