@@ -11,7 +11,7 @@ import pytest
 
 from notulist import BuildFailed, build
 from tests.conftest import CONFIG, write_site
-from tests.test_site import tree
+from tests.test_site import copy_fixture, tree
 
 SEQUENCES = 100
 STEPS = 3
@@ -136,3 +136,33 @@ def test_the_registers_follow_a_progress_note_a_new_text_and_an_action_reopened(
         build(config, clean, cache=False)
         assert tree(out) == tree(clean)
         assert any((out / name).read_bytes() != data for name, data in before.items())
+
+
+def test_a_damaged_parse_cache_is_parsed_again_and_written_anew(tmp_path, monkeypatch):
+    """The parse cache holds each file's entry pickled (as the worker that parsed it made
+    it). An entry whose bytes are damaged, or a shard that is not one, costs a parse, not
+    a traceback, and its shard is written again."""
+    import pickle
+
+    from notulist import cache
+    config = copy_fixture(tmp_path / "site")
+    out = tmp_path / "out"
+    build(config, out)
+    shards = sorted((config.parent / ".cache" / "parsed").glob("*.pickle"))
+    damaged_entry, damaged_shard = shards[0], shards[1]
+    stamp, entries = pickle.loads(damaged_entry.read_bytes())
+    assert all(type(entry) is bytes for entry in entries.values())
+    digest = next(iter(entries))
+    entries[digest] = b"\x80\x05not a pickle"
+    damaged_entry.write_bytes(pickle.dumps((stamp, entries)))
+    damaged_shard.write_bytes(pickle.dumps((stamp, ["not", "a", "dict"])))
+    (config.parent / "content" / "lrt" / "2024-01-15.md").write_text(  # a full build
+        "---\ndate: 2024-01-15\n---\n## 1. Opening\n\nKort.\n")
+    monkeypatch.setattr(cache, "_recent", {})      # as a new process: the cache is read
+    build(config, out)
+    clean = tmp_path / "clean"
+    build(config, clean, cache=False)
+    assert tree(out) == tree(clean)
+    _, rewritten = pickle.loads(damaged_entry.read_bytes())
+    assert pickle.loads(rewritten[digest])[0] is not None      # parsed again, kept anew
+    assert isinstance(pickle.loads(damaged_shard.read_bytes())[1], dict)
