@@ -14,8 +14,6 @@ meeting's shard again (Pagefind cannot add or replace one page of an index).
 """
 from __future__ import annotations
 
-import importlib.util
-import json
 import multiprocessing
 import os
 import shutil
@@ -31,8 +29,8 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Floor:
     markdown_s: float               # Python-Markdown, no extension
-    ours_s: float | None            # Python-Markdown as Notulist configures it (markup.py)
-    search_s: float | None          # None: no Pagefind binary, or no shards in the record
+    ours_s: float                   # Python-Markdown as Notulist configures it (markup.py)
+    search_s: float | None          # None: no shards in the build's search record
     pages: int                      # indexed pages
     start_s: float                  # `python -c pass` with this interpreter's site-packages
     edit_search_s: float | None     # Pagefind on the edited meeting's shard
@@ -41,33 +39,35 @@ class Floor:
 
 def measure_floor(site: Path, edited: Path | None, repo: Path) -> Floor:
     """`site` after a cold build (its output and .cache/ in place); `repo` the checkout
-    whose markup.py configures Python-Markdown."""
+    whose engine configures Python-Markdown and runs Pagefind."""
     if str(repo) not in sys.path:
         sys.path.insert(0, str(repo))   # the pool's forked processes inherit it
-    shards = indexed_shards(site)
-    pagefind = pagefind_binary()
-    language = site_language(site)
-    search_s = run_pagefind(site / "output", list(shards.values()), pagefind, language) \
-        if shards and pagefind else None
-    edited_shard = shard_of(shards, site, edited) if edited else None
-    edit_search_s = run_pagefind(site / "output", [shards[edited_shard]], pagefind, language,
-                                 seeded_from=site / "output" / "pagefind" / edited_shard) \
-        if edited_shard and pagefind else None
-    return Floor(markdown_seconds(site, ours=False), markdown_seconds(site, ours=True),
-                 search_s, sum(map(len, shards.values())), start_seconds(), edit_search_s,
-                 len(shards.get(edited_shard, ())))
+    from notulist.pipeline import configure
+    from notulist.search import Shard, read_record
+    language = configure(site / "config.toml").language
+    records = sorted((site / ".cache").glob("search-*.json"))
+    shards = [Shard(name, tuple(paths))
+              for name, paths in read_record(records[0] if records else None)["shards"].items()]
+    edited_shard = next((shard for shard in shards if edited and page_of(site, edited)
+                         in shard.paths), None)
+    return Floor(
+        markdown_seconds(site, ours=False), markdown_seconds(site, ours=True),
+        pagefind_seconds(site / "output", shards, language) if shards else None,
+        sum(len(shard.paths) for shard in shards), start_seconds(),
+        pagefind_seconds(site / "output", [edited_shard], language, seeded=True)
+        if edited_shard else None,
+        len(edited_shard.paths) if edited_shard else 0)
 
 
 def report_lines(floor: Floor, hugo_s: float | None) -> list[str]:
     def versus_hugo(seconds: float) -> str:
         return f" = {seconds / hugo_s:.2f}x Hugo" if hugo_s else ""
-    markdown_s = min(floor.markdown_s, floor.ours_s or floor.markdown_s)
+    markdown_s = min(floor.markdown_s, floor.ours_s)
     lines = ["floor (the fixed tools alone, on the same meetings):",
              f"  Python-Markdown, no extension, one instance per core: "
-             f"{floor.markdown_s:.2f} s{versus_hugo(floor.markdown_s)}"]
-    if floor.ours_s is not None:
-        lines.append(f"  Python-Markdown as Notulist configures it (markup.py), the same way: "
-                     f"{floor.ours_s:.2f} s{versus_hugo(floor.ours_s)}")
+             f"{floor.markdown_s:.2f} s{versus_hugo(floor.markdown_s)}",
+             f"  Python-Markdown as Notulist configures it (markup.py), the same way: "
+             f"{floor.ours_s:.2f} s{versus_hugo(floor.ours_s)}"]
     if floor.search_s is not None:
         both = markdown_s + floor.search_s
         lines += [f"  Pagefind on the {floor.pages} pages the cold build indexed, by shard: "
@@ -85,11 +85,8 @@ def report_lines(floor: Floor, hugo_s: float | None) -> list[str]:
 
 # --- Markdown ------------------------------------------------------------------------------
 
-def markdown_seconds(site: Path, ours: bool) -> float | None:
-    """Every meeting's text converted on every core; None when `ours` and Notulist cannot
-    be imported."""
-    if ours and importlib.util.find_spec("notulist") is None:
-        return None
+def markdown_seconds(site: Path, ours: bool) -> float:
+    """Every meeting's text converted on every core."""
     texts = [body_of(path) for path in sorted((site / "content").rglob("*.md"))]
     workers = os.cpu_count() or 1
     started = time.perf_counter()
@@ -100,12 +97,12 @@ def markdown_seconds(site: Path, ours: bool) -> float | None:
 
 
 def body_of(path: Path) -> str:
-    """The Markdown after the front matter."""
-    text = path.read_text(encoding="utf-8")
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        return text[end + 5:] if end >= 0 else text
-    return text
+    """The Markdown after the front matter, as the engine splits it."""
+    from notulist.frontmatter import split_front_matter
+    from notulist.load import Source
+    front, _ = split_front_matter(Source(path, None, path.stem,
+                                         path.read_text(encoding="utf-8"), ""))
+    return front.body if front else ""
 
 
 def convert_all(texts: list[str], ours: bool) -> int:
@@ -124,54 +121,25 @@ def convert_all(texts: list[str], ours: bool) -> int:
 
 # --- Pagefind ------------------------------------------------------------------------------
 
-def pagefind_binary() -> str | None:
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None
-    found = get_executable()
-    return str(found) if found else None
-
-
-def indexed_shards(site: Path) -> dict[str, list[str]]:
-    """The shards of the last build (shard -> its pages), from the build's search record."""
-    for record in sorted((site / ".cache").glob("search-*.json")):
-        try:
-            return dict(json.loads(record.read_text())["shards"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return {}
-
-
-def shard_of(shards: dict[str, list[str]], site: Path, meeting: Path) -> str | None:
+def page_of(site: Path, meeting: Path) -> str:
     relative = meeting.relative_to(site / "content").with_suffix("")
-    page = f"{relative.as_posix()}/index.html"
-    return next((name for name, paths in shards.items() if page in paths), None)
+    return f"{relative.as_posix()}/index.html"
 
 
-def site_language(site: Path) -> str:
-    import tomllib
-    with open(site / "config.toml", "rb") as handle:
-        return tomllib.load(handle).get("site", {}).get("language", "en")
-
-
-def run_pagefind(output: Path, shards: list[list[str]], binary: str, language: str,
-                 seeded_from: Path | None = None) -> float:
-    """Pagefind on each shard's pages, as many at a time as there are cores; wall seconds.
-    With `seeded_from` (one shard), its bundle folder starts with that bundle's fragment
-    and word index files, as the build's does for an edit: Pagefind does not compress
-    again those it finds there."""
-    with tempfile.TemporaryDirectory(prefix="notulist-floor-") as work:
-        for kind in ("fragment", "index") if seeded_from else ():
-            shutil.copytree(seeded_from / kind, f"{work}/0/{kind}")
-        def index(numbered: tuple[int, list[str]]) -> None:
-            number, paths = numbered
-            subprocess.run([binary, "--site", str(output), "--glob",
-                            "{" + ",".join(paths) + "}", "--output-path", f"{work}/{number}",
-                            "--force-language", language, "--silent"], check=True, stdin=subprocess.DEVNULL)
+def pagefind_seconds(output: Path, shards: list, language: str, seeded: bool = False) -> float:
+    """Pagefind on each shard's pages, run as the build runs it (search.run_pagefind), as
+    many at a time as there are cores; wall seconds. `seeded`: each bundle folder starts
+    with the published bundle's fragment and word index files, as the build's does for an
+    edit: Pagefind does not compress again those it finds there."""
+    from notulist.search import HASHED, run_pagefind
+    with tempfile.TemporaryDirectory(prefix="notulist-floor-") as folder:
+        work = Path(folder)
+        for shard in shards if seeded else ():
+            for kind in HASHED:
+                shutil.copytree(output / shard.folder / kind, work / "bundles" / shard.name / kind)
         started = time.perf_counter()
         with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            list(pool.map(index, enumerate(shards)))
+            list(pool.map(lambda shard: run_pagefind(work, output, shard, language), shards))
         return time.perf_counter() - started
 
 

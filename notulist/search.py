@@ -111,7 +111,7 @@ def make_bundles(site: Path, output: Path, shards: list[Shard], language: str,
                     _link(f"{published}/{name}", f"{work}/bundles/{shard.name}/{kind}/{name}")
         try:
             with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-                list(pool.map(lambda shard: _run_pagefind(work, site, shard, language), shards))
+                list(pool.map(lambda shard: run_pagefind(work, site, shard, language), shards))
             files: dict[str, bytes] = {}
             for shard in shards:
                 found = _bundle(work / "bundles" / shard.name)
@@ -194,7 +194,7 @@ def _encode(value) -> bytes:
     return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
 
 
-def _run_pagefind(work: Path, site: Path, shard: Shard, language: str) -> None:
+def run_pagefind(work: Path, site: Path, shard: Shard, language: str) -> None:
     """One shard's pages, picked from the built `site` by a glob naming each of them, into
     its bundle (work/bundles/<shard>). Output paths are letters, digits, `-`, `_` and `/`
     (load.FILE_ID, config.BODY_KEY), so the glob needs no escapes. Run in `work`, with no
@@ -257,7 +257,7 @@ class SearchStep:
         if not self.config.search:
             return None
         self.shards, self.now = plan_shards(site) if shards is None else shards, now
-        record = _read_record(self.record)
+        record = read_record(self.record)
         self.planned = record["shards"]
         self.pages = {path: record["pages"].get(path) if path in reused else None
                       for shard in self.shards for path in shard.paths}
@@ -334,7 +334,7 @@ class SearchStep:
         from .write import replace_folder
         if not self.config.search or self.manifest_path is None:
             return 0.0
-        record = _read_record(self.record)
+        record = read_record(self.record)
         self.planned = record["shards"]
         self.shards = [Shard(name, tuple(paths)) for name, paths in self.planned.items()]
         self.pages, self.keys = record["pages"], record["keys"]
@@ -359,7 +359,7 @@ class SearchStep:
         return files if complete else {}
 
 
-def _read_record(record: Path | None) -> dict:
+def read_record(record: Path | None) -> dict:
     try:
         found = json.loads(record.read_text()) if record else {}
         return {part: dict(found[part]) for part in ("pages", "shards", "keys")}
