@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .pipeline import build, check
+from .pipeline import build, check, new_meeting
 from .problems import BuildFailed, Problem
 from .progress import for_terminal
 
@@ -58,7 +58,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ok: {result.pages} pages would be written", file=sys.stderr)
             return 0
         if args.command == "new":
-            from .scaffold import new_meeting
             path = new_meeting(args.config, args.body, args.date or dt.date.today())
             print(path)
             return 0

@@ -1,25 +1,32 @@
-"""The build, top to bottom: load -> model -> link -> render -> write."""
+"""The build, top to bottom: guard the output -> shortcut? -> configure -> gather (load,
+model, link) -> plan and render -> index and write -> remember. `check` and `new` gather
+the same way."""
 from __future__ import annotations
 
+import datetime as dt
 import gc
-import hashlib
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .memo import Inputs, fingerprint, page_salt, read_memo, recall, remember
-from .problems import BuildFailed, Problem, errors_of
-from .progress import Progress, counted
-from .write import intact
+from .incremental import memo
+from .incremental.store import Store
+from .load.inputs import Inputs, fingerprint
+from .problems import BuildFailed, Problem, error, stop_on
+from .progress import Progress
+from .write.output import guard_output, intact
+from .write.spare import locked
 
 if TYPE_CHECKING:
-    from .config import Config
+    from .incremental.text_edit import TextEdit
+    from .load.config import Config
+    from .load.templates import Templates
+    from .link import Site
 
 # The stages are imported inside the functions that run them: a build with nothing to do
-# (see memo.py) then costs the interpreter start and one read of the inputs, nothing more.
+# (see incremental/memo.py) then costs the interpreter start and one read of the inputs.
 
 
 @dataclass
@@ -29,6 +36,16 @@ class Result:
     written: int = 0
     search_seconds: float = 0.0     # time spent indexing for search (0 when it was kept)
     search_pending: bool = False    # the search index was left for refresh_search()
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What load, model and link made of a site for one audience."""
+    site: Site
+    archive: object                 # incremental.parse_cache.Archive
+    assets: dict[str, tuple[Path, bytes]]
+    templates: Templates
+    problems: list[Problem]
 
 
 def default_output(config_path: Path, audience: str) -> Path:
@@ -42,136 +59,155 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     `progress(step, done, total)` hears of each file parsed and page rendered.
     With `search_now` false (serve), a changed site keeps its previous search index, and
     `refresh_search` brings it up to date once the pages are published."""
-    output = (output or default_output(config_path, audience)).resolve()
-    _check_output(config_path, output)
-    cache_dir = config_path.parent.resolve() / ".cache" if cache else None
-    memo = _cache_file(cache_dir, "memo", output)
-    record = read_memo(memo)
-    inputs = fingerprint(config_path, audience, strict, output, record.get("table")) \
-        if memo and config_path.is_file() else None
-    remembered = recall(record, inputs.print) if inputs else None
-    if remembered is not None and intact(output, _cache_file(cache_dir, "manifest", output)):
-        return Result(*remembered, written=0)
-    with cycle_collector_off():
-        config = configure(config_path)
-        result = text_edit(config, output, audience, cache_dir, inputs, progress, search_now) \
-            if inputs else None
-        if result is None:
-            result = run_stages(config, output, audience, strict, cache_dir, progress,
-                                search_now, inputs)
-    if inputs and not result.search_pending:
-        remember(memo, inputs, result.problems, result.pages)
-    return result
+    output = guard_output(config_path, output or default_output(config_path, audience))
+    store = Store.beside(config_path, output, cache)
+    with locked(output):            # one build at a time reads and writes output and records
+        inputs = _inputs(store, config_path, audience, strict)
+        remembered = memo.recall(store, inputs) if inputs else None
+        if remembered is not None and intact(store):
+            return Result(*remembered, written=0)
+        with cycle_collector_off():
+            config = configure(config_path)
+            edit = _text_edit(config, store, inputs)
+            result = (edit and publish_text_edit(config, edit, store, inputs, progress,
+                                                 search_now)) \
+                or run_stages(config, audience, strict, store, progress, search_now, inputs)
+        if inputs and not result.search_pending:
+            memo.remember(store, inputs, result.problems, result.pages)
+        return result
 
 
-def run_stages(config: Config, output: Path, audience: str, strict: bool,
-               cache_dir: Path | None, progress: Progress | None = None,
-               search_now: bool = True, inputs: Inputs | None = None) -> Result:
-    """load -> model -> link -> render -> write; with `inputs`, the snapshot is kept for
-    the next build (text_edit)."""
-    from . import snapshot
-    from .link import link
-    from .load import overwritten, read_static
-    from .pages import plan_site
-    from .write import digest, reusable
-    archive, problems = model(config, cache_dir, progress)
-    assets, static_problems = read_static(config)
-    site, link_problems = link(archive, config, audience)
-    problems = sorted(problems + static_problems + link_problems)
-    _stop_on(problems, strict)
-    plans, files = plan_site(site)
-    _stop_on(overwritten(assets, {**plans, **files}), strict)
-    files.update({name: data for name, (_, data) in assets.items()})
-    page_digests = _page_digests(config, audience, site, plans)
-    manifest = {**page_digests, **{path: digest(data) for path, data in files.items()}}
-    reused = reusable(output, _cache_file(cache_dir, "manifest", output), page_digests)
+def _inputs(store: Store, config_path: Path, audience: str, strict: bool) -> Inputs | None:
+    if store.folder is None or not config_path.is_file():
+        return None
+    return fingerprint(config_path, audience, strict, store.output, memo.known_table(store))
+
+
+def _text_edit(config: Config, store: Store, inputs: Inputs | None) -> TextEdit | None:
+    from .incremental.text_edit import find_text_edit
+    return find_text_edit(config, store, inputs) if inputs else None
+
+
+def run_stages(config: Config, audience: str, strict: bool, store: Store,
+               progress: Progress | None = None, search_now: bool = True,
+               inputs: Inputs | None = None) -> Result:
+    """gather -> plan -> render -> index and write; with `inputs`, the snapshot is kept for
+    the next build (incremental/text_edit.py)."""
+    from .digests import digest
+    from .incremental import snapshot
+    from .render.plans import page_digests, plan_site
+    from .write.output import reusable
+    gathered = gather(config, store, audience, progress)
+    stop_on(gathered.problems, strict)
+    plans, files = plan_site(gathered.site)
+    stop_on(_overwritten(gathered.assets, {**plans, **files}), strict)
+    files.update({name: data for name, (_, data) in gathered.assets.items()})
+    pages = page_digests(plans, _page_salt(config, gathered.templates, gathered.site))
+    manifest = {**pages, **{path: digest(data) for path, data in files.items()}}
+    reused = reusable(store, pages)
     fresh = {path: plan for path, plan in plans.items() if path not in reused}
-    written, search, manifest = _publish(config, site, fresh, files, manifest, reused, output,
-                                         cache_dir, progress, search_now)
+    written, search, count = _publish(config, gathered, fresh, files, manifest, reused,
+                                      store, progress, search_now)
     if inputs is not None:
-        snapshot.keep(snapshot.paths(_cache_file(cache_dir, "snapshot", output)), inputs, site,
-                      archive.parsed, problems, search.shards)
-    return Result(problems, len(manifest), written, search.seconds, search.pending)
+        snapshot.keep(store, inputs, gathered.site, gathered.archive.parsed, gathered.problems)
+    return Result(gathered.problems, count, written, search.seconds, search.pending)
 
 
-def text_edit(config: Config, output: Path, audience: str, cache_dir: Path | None,
-              inputs: Inputs, progress: Progress | None = None, search_now: bool = True
-              ) -> Result | None:
-    """The build after an edit of meetings' text alone (see snapshot.py): their pages,
-    rendered in the site of the last build; None when it must run in full."""
-    from . import snapshot
-    from .load import read_source
-    from .pages import Planner, meeting_plan
-    from .parse import parse_source
-    from .search import BUNDLE
-    from .write import all_present, read_manifest
-    files = snapshot.paths(_cache_file(cache_dir, "snapshot", output))
-    recalled = snapshot.recall(files, inputs)
-    if recalled is None or not recalled[1]:
-        return None
-    state, changed = recalled
-    sources = [read_source(config, config.root / name) for name in changed]
-    if None in sources or any(source.body is None for source in sources):
-        return None
-    parsed = [parse_source(source, config) for source in sources]
-    if not snapshot.outlined(state, list(zip(sources, parsed))):
-        return None
-    edited = [meeting for meeting, _ in parsed]
-    site = snapshot.site_of(files, state, edited)
-    manifest = {path: made_by for path, made_by
-                in read_manifest(_cache_file(cache_dir, "manifest", output)).items()
+def publish_text_edit(config: Config, edit: TextEdit, store: Store, inputs: Inputs,
+                      progress: Progress | None, search_now: bool) -> Result | None:
+    """The pages of the edited meetings, rendered in the last build's site and published
+    with the rest of the output as it is; None when that output is not whole."""
+    from .incremental.text_edit import remember_text_edit
+    from .link.shards import BUNDLE
+    from .load.templates import read_templates
+    from .render.plans import Planner, meeting_plan, page_digests
+    from .write.output import all_present, read_manifest
+    manifest = {path: made_by for path, made_by in read_manifest(store).items()
                 if not path.startswith(BUNDLE)}    # the search step adds its files again
-    if site is None or not manifest or not all_present(output, manifest):
+    templates, problems = read_templates(config.root / "templates")
+    if problems or not manifest or not all_present(store.output, manifest):
         return None
-    planner = Planner(site)
-    plans = dict(meeting_plan(planner, m) for m in edited if m.key in site.meetings)
-    page_digests = _page_digests(config, audience, site, plans)
-    fresh = {path: plan for path, plan in plans.items() if manifest[path] != page_digests[path]}
-    manifest.update(page_digests)
-    written, search, manifest = _publish(config, site, fresh, {}, manifest,
-                                         manifest.keys() - fresh.keys(), output, cache_dir,
-                                         progress, search_now, state.shards)
-    snapshot.write_state(files, snapshot.edited_state(state, inputs, sources))
-    return Result(state.problems, len(manifest), written, search.seconds, search.pending)
+    planner = Planner(edit.site)
+    plans = dict(meeting_plan(planner, m) for m in edit.meetings if m.key in edit.site.meetings)
+    pages = page_digests(plans, _page_salt(config, templates, edit.site))
+    fresh = {path: plan for path, plan in plans.items() if manifest[path] != pages[path]}
+    manifest.update(pages)
+    gathered = Gathered(edit.site, None, {}, templates, edit.problems)
+    written, search, count = _publish(config, gathered, fresh, {}, manifest,
+                                      manifest.keys() - fresh.keys(), store, progress,
+                                      search_now)
+    remember_text_edit(store, edit, inputs)
+    return Result(edit.problems, count, written, search.seconds, search.pending)
 
 
-def _page_digests(config: Config, audience: str, site, plans: dict) -> dict[str, str]:
-    salt = page_salt(config.path, config.root / "templates", audience,
-                     [(page.title, page.name) for page in site.pages])
-    return {path: plan.digest(path, salt) for path, plan in plans.items()}
+def _page_salt(config: Config, templates: Templates, site: Site) -> str:
+    """What every page depends on besides its own plan: engine, config, templates, menu."""
+    from .digests import value_digest
+    from .load.inputs import engine_digest
+    menu = [(page.title, page.name) for page in site.pages]
+    return value_digest((engine_digest(), config.source_digest, templates.digest,
+                         site.audience, menu))
 
 
-def _publish(config: Config, site, fresh: dict, files: dict[str, bytes], manifest: dict[str, str],
-             reused, output: Path, cache_dir: Path | None, progress: Progress | None,
-             search_now: bool, shards: list | None = None):
-    """Render the `fresh` plans and write the site of `manifest`; returns the files written,
-    the search step, and the manifest of the site as written (with the search files)."""
-    from .render import environment, render_pages
-    from .search import SearchStep
-    from .write import UnsafePath, write_site
-    manifest_path = _cache_file(cache_dir, "manifest", output)
-    pages = counted(render_pages(fresh, site, environment(config.root / "templates", cache_dir)),
-                    "rendering", len(fresh), progress)
-    search = SearchStep(config, output, _cache_file(cache_dir, "search", output), manifest_path)
-    finish = search.plan(site, manifest, reused, search_now, shards)
-    in_order = dict(sorted(manifest.items()))
+def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, bytes],
+             manifest: dict[str, str], reused, store: Store, progress: Progress | None,
+             search_now: bool):
+    """Render the `fresh` plans, stage the site of `manifest`, index it for search and swap
+    it in; returns the files written, the search step and the files of the site."""
+    from .progress import counted
+    from .render.templates import environment, render_pages
+    from .write.output import staged
+    from .write.search_index import SearchStep
+    from .write.spare import UnsafePath
+    env = environment(gathered.templates, store.template_cache())
+    pages = counted(render_pages(fresh, gathered.site, env), "rendering", len(fresh), progress)
+    search = SearchStep(config, store, gathered.site.shards, search_now)
+    search_work = search.plan(manifest, reused)
+    manifest = dict(sorted(manifest.items()))       # the site as written, search files added
     try:
-        written = write_site(in_order, itertools.chain(search.watch(pages), files.items()),
-                             output, manifest_path, finish)
+        with staged(store, manifest, search_work) as staging:
+            for path, data in (pages if staging else ()):
+                staging.put(path, data)
+                search.saw(path, data)
+            for path, data in (files.items() if staging else ()):
+                staging.put(path, data)
+            if staging:
+                staging.keep_the_rest()
+                if search_work:
+                    staging.index(*search.index(staging.folder))
     except UnsafePath as exc:
-        raise BuildFailed([Problem(str(config.path), 1, f"refusing to write outside the output "
-                                   f"folder: {exc} — rename the file or anchor")]) from None
+        raise BuildFailed([error(config.path, 1, f"refusing to write outside the output "
+                                 f"folder: {exc} — rename the file or anchor")]) from None
     search.done()
-    return written, search, in_order
+    return (staging.written if staging else 0), search, len(manifest)
+
+
+def gather(config: Config, store: Store, audience: str, progress: Progress | None = None
+           ) -> Gathered:
+    """load -> model -> link. Broken files do not stop it, so one run reports every
+    stage's problems."""
+    from .incremental.parse_cache import model
+    from .link import link
+    from .load.files import read_static
+    from .load.templates import read_templates
+    archive, problems = model(config, store, progress)
+    assets, static_problems = read_static(config)
+    templates, template_problems = read_templates(config.root / "templates")
+    site, link_problems = link(archive, config, audience)
+    return Gathered(site, archive, assets, templates,
+                    sorted(problems + static_problems + template_problems + link_problems))
+
+
+def _overwritten(assets, generated) -> list[Problem]:
+    from .load.files import overwritten
+    return overwritten(assets, generated)
 
 
 @contextmanager
 def cycle_collector_off() -> Iterator[None]:
-    """A build makes millions of objects that live until it ends (the parsed archive, the
-    linked site, the page plans) and almost no reference cycles: a cold build of 1,000
-    meetings leaves under 600 objects for the collector. Python's cyclic collector would
-    walk the live ones again and again (4-6 s of an edit at 10,000 meetings), so it is off
-    while a build runs; reference counting still frees everything else as it goes."""
+    """A build makes millions of objects that live until it ends and almost no reference
+    cycles (docs/performance.md), so Python's cyclic collector is off while a build runs;
+    reference counting still frees everything else as it goes."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -185,98 +221,49 @@ def refresh_search(config_path: Path, output: Path | None = None, audience: str 
                    cache: bool = True) -> float:
     """Bring the search index of a published site up to date (after build(search_now=False));
     returns the seconds spent indexing, 0 when it was up to date."""
-    from .search import SearchStep
+    from .write.search_index import SearchStep
     output = (output or default_output(config_path, audience)).resolve()
-    cache_dir = config_path.parent.resolve() / ".cache" if cache else None
-    return SearchStep(configure(config_path), output, _cache_file(cache_dir, "search", output),
-                      _cache_file(cache_dir, "manifest", output)).refresh()
+    store = Store.beside(config_path, output, cache)
+    with locked(output):
+        return SearchStep(configure(config_path), store).refresh()
 
 
 def check(config_path: Path, strict: bool = False) -> Result:
     """Everything a build validates, for both audiences, without writing anything."""
+    from .render.plans import plan_site
+    from .render.templates import environment, render_pages
     with cycle_collector_off():
-        return _check(configure(config_path), strict)
+        config = configure(config_path)
+        store = Store.beside(config_path, default_output(config_path, "members"))
+        gathered = gather(config, store, "members")
+        stop_on(gathered.problems, strict)
+        plans, files = plan_site(gathered.site)
+        stop_on(_overwritten(gathered.assets, {**plans, **files}), strict)
+        env = environment(gathered.templates, store.template_cache())
+        for _ in render_pages(plans, gathered.site, env):
+            pass                    # a template error raises BuildFailed
+    return Result(gathered.problems, len(plans) + len(files))
 
 
-def _check(config: Config, strict: bool) -> Result:
-    from .link import link
-    from .load import overwritten, read_static
-    from .pages import plan_site
-    from .render import environment, render_pages
-    archive, problems = model(config, config.root / ".cache")
-    assets, static_problems = read_static(config)
-    site, link_problems = link(archive, config, "members")
-    problems = sorted(problems + static_problems + link_problems)
-    _stop_on(problems, strict)
-    plans, files = plan_site(site)
-    _stop_on(overwritten(assets, {**plans, **files}), strict)
-    for _ in render_pages(plans, site, environment(config.root / "templates",
-                                                   config.root / ".cache")):
-        pass                        # a template error raises BuildFailed
-    return Result(problems, len(plans) + len(files))
+def new_meeting(config_path: Path, body: str, date: dt.date) -> Path:
+    """`new BODY`: a meeting file of `body` on `date`, filled in from its previous meeting."""
+    from .load.files import meeting_ids
+    from .render.new_meeting import meeting_file
+    from .write.output import create_file
+    config = configure(config_path)
+    if body not in config.bodies:
+        raise BuildFailed([error(config.path, 1, f"there is no body `{body}` — use one "
+                                 f"of: {', '.join(config.bodies)}")])
+    store = Store.beside(config_path, default_output(config_path, "members"))
+    gathered = gather(config, store, "members")
+    stop_on(gathered.problems, strict=False)
+    meeting_id, text = meeting_file(gathered.site, body, date, meeting_ids(config, body))
+    return create_file(config.content_dir / body / f"{meeting_id}.md", text)
 
 
 def configure(config_path: Path) -> Config:
-    from .config import load_config
+    from .load.config import load_config
     config, problems = load_config(config_path)
     if config is None:
         raise BuildFailed(problems)
     return config
-
-
-@dataclass(frozen=True)
-class Archive:
-    """What the model stage read: meetings, pages, keys of files too broken to read, and
-    each source file as parsed (by its path; see cache.Parsed)."""
-    meetings: list
-    pages: list
-    unreadable: frozenset[str]
-    parsed: dict
-
-
-def model(config: Config, cache_dir: Path | None, progress: Progress | None = None
-          ) -> tuple[Archive, list[Problem]]:
-    """Broken files do not stop the build here, so one run reports every stage's problems."""
-    from .cache import parse_all
-    from .load import read_sources
-    from .model import Meeting, Page
-    sources, problems, unread = read_sources(config)
-    parsed, parse_problems, unreadable, facts = parse_all(sources, config, cache_dir, progress)
-    return Archive([p for p in parsed if isinstance(p, Meeting)],
-                   [p for p in parsed if isinstance(p, Page)],
-                   frozenset(unreadable | unread), facts), problems + parse_problems
-
-
-def _check_output(config_path: Path, output: Path) -> None:
-    """The output folder is replaced whole: it may not hold (or be inside) the sources, be a
-    file, or be a folder of other files (a mistyped --output must not wipe out a folder)."""
-    root = config_path.parent.resolve()
-    inside = [root / name for name in ("content", "templates", "static", ".cache", ".git")]
-    if output == root or root.is_relative_to(output) or any(
-            output == folder or output.is_relative_to(folder) for folder in inside):
-        _refuse(config_path, f"the output folder {output} holds the site's own files and would "
-                "be replaced — choose a folder of its own, like output/")
-    if output.exists() and not output.is_dir():
-        _refuse(config_path, f"the output folder {output} is a file, and would be replaced — "
-                "choose a folder of its own, like output/")
-    if output.is_dir() and not (output / "assets/notulist.css").is_file() and any(
-            output.iterdir()):
-        _refuse(config_path, f"the output folder {output} holds files a build did not write, "
-                "and would be replaced with all of them — choose a new or empty folder")
-
-
-def _refuse(config_path: Path, message: str) -> None:
-    raise BuildFailed([Problem(str(config_path), 1, message)])
-
-
-def _stop_on(problems: list[Problem], strict: bool) -> None:
-    if errors_of(problems, strict):
-        raise BuildFailed(problems)
-
-
-def _cache_file(cache_dir: Path | None, kind: str, output: Path) -> Path | None:
-    """The cache file of one kind for one output folder (builds may target several)."""
-    if cache_dir is None:
-        return None
-    name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
-    return cache_dir / f"{kind}-{name}.json"

@@ -57,3 +57,9 @@ def not_utf8(path: Path | str, data: bytes, exc: UnicodeDecodeError,
     """At the line of the first byte that is not UTF-8: a file saved in Latin-1, say."""
     return error(path, data[:exc.start].count(b"\n") + 1, f"{what} is not UTF-8 text: byte "
                  f"0x{data[exc.start]:02x} on this line — save the file as UTF-8")
+
+
+def stop_on(problems: list[Problem], strict: bool) -> None:
+    """Raise BuildFailed with every problem when any of them stops the build."""
+    if errors_of(problems, strict):
+        raise BuildFailed(problems)

@@ -68,7 +68,7 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("served")
     with pytest.MonkeyPatch.context() as patch:
         # Small search shards, so the search page merges several, as on a large archive.
-        patch.setattr("notulist.search.SHARD_PAGES", 4)
+        patch.setattr("notulist.link.shards.SHARD_PAGES", 4)
         build(CONFIG, root / SUB_PATH.strip("/"), audience="public", cache=False)
     return root / SUB_PATH.strip("/")
 

@@ -144,7 +144,7 @@ def test_a_damaged_parse_cache_is_parsed_again_and_written_anew(tmp_path, monkey
     a traceback, and its shard is written again."""
     import pickle
 
-    from notulist import cache
+    from notulist.incremental import parse_cache as cache
     config = copy_fixture(tmp_path / "site")
     out = tmp_path / "out"
     build(config, out)

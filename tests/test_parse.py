@@ -3,9 +3,9 @@ import datetime as dt
 
 import pytest
 
-from notulist.config import load_config
-from notulist.load import read_sources
-from notulist.parse import parse_source
+from notulist.load.config import load_config
+from notulist.load.files import read_sources
+from notulist.model.parse import parse_source
 
 
 def parse(site, text, name="content/lrt/2023-09-22.md"):
@@ -176,7 +176,7 @@ def test_extra_keywords_from_config(site):
 ])
 def test_owners_opening_a_sentence(text, expected):
     from types import SimpleNamespace
-    from notulist.parse import _sentence_owners
+    from notulist.model.parse import _sentence_owners
     config = SimpleNamespace(organisations={"IPO": 1, "VNG": 1, "BZK": 1, "BZK-IPO": 1})
     owners = _sentence_owners(text, {"Ann Smith": "IPO"}, config)
     assert [(o.name, o.org) for o in owners] == expected

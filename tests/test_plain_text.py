@@ -9,8 +9,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from notulist import markup
-from notulist.plain_text import INLINE_PATTERNS, _Mark
+from notulist.model import markup
+from notulist.model.plain_text import INLINE_PATTERNS, _Mark
 
 ROOT = Path(__file__).parent.parent
 # Pieces of Markdown that start or end inline patterns, and blocks around them.

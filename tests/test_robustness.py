@@ -180,7 +180,7 @@ def test_names_no_url_can_hold_are_problems(tmp_path, file, old, new, expected):
 def test_a_folder_that_cannot_be_listed_is_a_problem(tmp_path, monkeypatch):
     """(As root, permissions do not stop a read: the refusal is simulated.)"""
     import os as real_os
-    from notulist import load
+    from notulist.load import files as load
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".cache", "output*"))
     scandir = real_os.scandir

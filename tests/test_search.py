@@ -21,7 +21,7 @@ import pytest
 
 from notulist import BuildFailed, build
 from notulist.pipeline import refresh_search
-from notulist.search import plan_shards
+from notulist.link.shards import plan_shards
 from tests.test_site import FIXTURE, tree
 
 SIGNATURE = b"pagefind_dcd"
@@ -167,7 +167,7 @@ def test_an_edit_makes_only_the_changed_files_of_its_shard(fixture, tmp_path):
 def sharded(fixture: Path, monkeypatch) -> Path:
     """The fixture with board meetings in 2021 and 2022 too, indexed in shards of one page
     (a year is never split: 2023 holds three meetings and a free page)."""
-    monkeypatch.setattr("notulist.search.SHARD_PAGES", 1)
+    monkeypatch.setattr("notulist.link.shards.SHARD_PAGES", 1)
     for year, word in (("2021", "Duinafslagmodel"), ("2022", "Getijdenstroomkaart")):
         (fixture.parent / "content" / "board" / f"{year}-03-01.md").write_text(
             f"---\ndate: {year}-03-01\n---\n## 1. Opening\n\nThe {word} was discussed.\n")
@@ -192,13 +192,13 @@ def test_a_large_archive_is_indexed_in_shards_of_whole_years(fixture, tmp_path, 
 def test_a_shard_holds_whole_years_and_at_most_shard_pages_pages(monkeypatch):
     """An edit indexes its whole shard again, so a shard stops before the year that would
     take it over SHARD_PAGES; only a year that holds more on its own is a larger shard."""
-    monkeypatch.setattr("notulist.search.SHARD_PAGES", 500)
+    monkeypatch.setattr("notulist.link.shards.SHARD_PAGES", 500)
     counts = {2018: 120, 2019: 300, 2020: 200, 2021: 600, 2022: 40, 2023: 30}
-    meetings = [SimpleNamespace(body="lrt", id=f"{year}-{n:04d}", date=dt.date(year, 1, 1))
+    meetings = [SimpleNamespace(key=f"lrt/{year}-{n:04d}", date=dt.date(year, 1, 1))
                 for year, count in counts.items() for n in range(count)]
-    site = SimpleNamespace(meetings={m.id: m for m in meetings},
+    site = SimpleNamespace(meetings={m.key: m for m in meetings},
                            pages=(SimpleNamespace(name="over"),))
-    planned = {shard.name: len(shard.paths) for shard in plan_shards(site)}
+    planned = {shard.name: len(shard.paths) for shard in plan_shards(site.meetings.values(), site.pages)}
     assert planned == {"2022": 70, "2021": 600, "2020": 200, "2018": 421}
     assert list(planned) == ["2022", "2021", "2020", "2018"]       # newest first
 
@@ -258,7 +258,7 @@ def test_serve_indexes_at_once_a_shard_that_gained_pages(fixture, tmp_path, monk
     keeping the first shard's old bundle would leave 2022 in two shards."""
     out = tmp_path / "out"
     config = sharded(fixture, monkeypatch)
-    monkeypatch.setattr("notulist.search.SHARD_PAGES", 2)
+    monkeypatch.setattr("notulist.link.shards.SHARD_PAGES", 2)
     build(config, out)
     assert shards(out) == ["pagefind/2023/", "pagefind/2021/"]
     (fixture.parent / "content" / "board" / "2021-06-01.md").write_text(
@@ -379,7 +379,7 @@ def test_a_deleted_meeting_leaves_the_index(fixture, tmp_path):
 def test_finding_pagefind_imports_no_asyncio():
     """The pagefind package's own lookup imports its asyncio service: 35–70 ms of every
     edit's build. The build finds the binary as that lookup does, without it."""
-    code = ("import sys; from notulist.search import _executable; found = _executable(); "
+    code = ("import sys; from notulist.write.pagefind import _executable; found = _executable(); "
             "print(found is not None and found.is_file(), 'asyncio' in sys.modules)")
     said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.split()

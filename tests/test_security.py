@@ -39,7 +39,7 @@ from xml.etree import ElementTree
 import pytest
 
 from notulist import BuildFailed, build
-from notulist.write import UnsafePath, safe_path
+from notulist.write.spare import UnsafePath, safe_path
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "security_site"

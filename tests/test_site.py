@@ -109,7 +109,7 @@ def test_a_template_failing_while_rendering_is_a_path_line_error(tmp_path, monke
                                                                   body, message):
     """A site's template is its secretariat's input: whatever goes wrong in it is reported
     at its file and line, in one process and from the worker processes alike."""
-    from notulist import render
+    from notulist.render import templates as render
     monkeypatch.setattr(render, "POOL_THRESHOLD", 1 if pool else 10**9)
     config = copy_fixture(tmp_path)
     template = config.parent / "templates/meeting.html"
@@ -168,14 +168,14 @@ def test_the_cycle_collector_is_off_while_a_build_runs(tmp_path, monkeypatch):
     it is back on once the build is done, or failed."""
     import gc
 
-    import notulist.pages
+    import notulist.render.plans
     seen = []
-    plan_site = notulist.pages.plan_site
+    plan_site = notulist.render.plans.plan_site
 
     def planning(site):
         seen.append(gc.isenabled())
         return plan_site(site)
-    monkeypatch.setattr(notulist.pages, "plan_site", planning)
+    monkeypatch.setattr(notulist.render.plans, "plan_site", planning)
     config = copy_fixture(tmp_path)
     assert gc.isenabled()
     build(config, tmp_path / "out")

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from notulist import build, memo, pipeline, snapshot
+from notulist import build, pipeline
+from notulist.incremental import snapshot
+from notulist.load import inputs as memo
 from tests.test_site import copy_fixture, tree
 
 MEETING = "content/lrt/2023-07-10.md"
@@ -23,10 +25,10 @@ def full_builds(monkeypatch) -> list[str]:
     runs: list[str] = []
     run_stages = pipeline.run_stages
 
-    def counted(config, output, audience, *args, **kwargs):
-        if not output.name.startswith("clean"):
+    def counted(config, audience, strict, store, *args, **kwargs):
+        if not store.output.name.startswith("clean"):
             runs.append(audience)
-        return run_stages(config, output, audience, *args, **kwargs)
+        return run_stages(config, audience, strict, store, *args, **kwargs)
     monkeypatch.setattr(pipeline, "run_stages", counted)
     return runs
 
@@ -205,7 +207,7 @@ def test_a_text_edit_after_a_build_on_both_cores_is_a_text_edit(tmp_path, full_b
                                                                   monkeypatch):
     """Outlines made in the worker processes of a full build and the one made of the
     edited file in the main process must compare equal (model.outline's digest)."""
-    from notulist import cache
+    from notulist.incremental import parse_cache as cache
     monkeypatch.setattr(cache, "POOL_THRESHOLD", 1)
     config = copy_fixture(tmp_path)
     out = tmp_path / "out"

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from notulist.fragments import relative_url
-from notulist.pipeline import configure, model
+from notulist.urls import relative_url
+from notulist.incremental.parse_cache import model
+from notulist.incremental.store import Store
+from notulist.pipeline import configure
 from notulist.link import link
-from notulist.write import UnsafePath, digest, safe_path, write_site
+from notulist.digests import digest
+from notulist.write.output import staged
+from notulist.write.spare import UnsafePath, locked, safe_path
 
 A = "---\ndate: 2024-01-10\n---\n## 1. Opvang {#opvang}\n\n- Actie: JenV belt.\n"
 B = ("---\ndate: 2024-02-10\napproves: 2024-01-10\n---\n## 1. Opvang {#opvang}\n\n"
@@ -19,7 +23,7 @@ def linked(site, audience):
     config_path = site({"content/lrt/2024-01-10.md": A, "content/lrt/2024-02-10.md": B,
                         "content/lrt/2024-03-10.md": C})
     config = configure(config_path)
-    archive, problems = model(config, None)
+    archive, problems = model(config, Store(None, config_path.parent / "output"))
     result, link_problems = link(archive, config, audience)
     assert problems + link_problems == []
     return result
@@ -66,12 +70,25 @@ def test_unsafe_output_paths_are_refused(path):
         safe_path(path)
 
 
+def write_site(manifest: dict[str, str], fresh, out, cache) -> int:
+    """The write stage as the pipeline drives it: the files of `fresh` staged, the rest of
+    `manifest` kept from the output, swapped in; how many files were written."""
+    store = Store(cache, out.resolve())
+    with locked(store.output), staged(store, dict(manifest), False) as staging:
+        if staging is None:
+            return 0
+        for path, data in fresh:
+            staging.put(path, data)
+        staging.keep_the_rest()
+    return staging.written
+
+
 def put(files: dict[str, bytes], out, manifest) -> int:
     return write_site({p: digest(b) for p, b in files.items()}, files.items(), out, manifest)
 
 
 def test_write_swaps_atomically_links_unchanged_and_removes_stale(tmp_path):
-    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    out, manifest = tmp_path / "out", tmp_path / "cache"
     put({"a/index.html": b"A", "b.txt": b"B"}, out, manifest)
     inode = (out / "a/index.html").stat().st_ino
     assert put({"a/index.html": b"A", "b.txt": b"B"}, out, manifest) == 0
@@ -87,7 +104,7 @@ def files(folder) -> dict[str, bytes]:
 
 
 def test_the_previous_output_is_kept_as_the_spare_the_next_build_is_made_in(tmp_path):
-    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "manifest.json"
+    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "cache"
     put({"a/index.html": b"A", "b.txt": b"B", "old/x.txt": b"X"}, out, manifest)
     put({"a/index.html": b"A", "b.txt": b"B2"}, out, manifest)
     assert files(spare) == {"a/index.html": b"A", "b.txt": b"B", "old/x.txt": b"X"}
@@ -101,7 +118,7 @@ def test_the_previous_output_is_kept_as_the_spare_the_next_build_is_made_in(tmp_
 
 
 def test_the_spare_is_checked_against_its_record(tmp_path):
-    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "manifest.json"
+    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "cache"
     put({"a.txt": b"A", "b.txt": b"B"}, out, manifest)
     put({"a.txt": b"A", "b.txt": b"B2"}, out, manifest)
     (spare / "stray.txt").write_bytes(b"not part of any site")
@@ -113,7 +130,7 @@ def test_the_spare_is_checked_against_its_record(tmp_path):
 def test_two_builds_at_once_take_turns(tmp_path):
     """`serve` in one terminal, a build in another: one at a time changes the spare."""
     import threading
-    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "manifest.json"
+    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "cache"
     put({"a.txt": b"A"}, out, manifest)
     put({"a.txt": b"A2"}, out, manifest)
     inside, release, second_done = threading.Event(), threading.Event(), threading.Event()
@@ -142,7 +159,7 @@ def test_two_builds_at_once_take_turns(tmp_path):
 
 
 def test_a_file_may_become_a_folder_and_a_folder_a_file(tmp_path):
-    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    out, manifest = tmp_path / "out", tmp_path / "cache"
     sites = [{"x": b"file", "y/z.txt": b"Z", "k.txt": b"1"},
              {"x/index.html": b"folder", "y": b"file now", "k.txt": b"2"},
              {"x": b"file again", "y/z.txt": b"Z", "k.txt": b"3"},
@@ -153,7 +170,7 @@ def test_a_file_may_become_a_folder_and_a_folder_a_file(tmp_path):
 
 
 def test_a_page_left_unrendered_is_linked_from_the_previous_output(tmp_path):
-    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    out, manifest = tmp_path / "out", tmp_path / "cache"
     write_site({"p/index.html": "page:1", "d.json": digest(b"1")},
                [("p/index.html", b"<p>1</p>"), ("d.json", b"1")], out, manifest)
     assert write_site({"p/index.html": "page:1", "d.json": digest(b"2")}, [("d.json", b"2")],
@@ -162,7 +179,7 @@ def test_a_page_left_unrendered_is_linked_from_the_previous_output(tmp_path):
 
 
 def test_a_failure_while_writing_leaves_the_output_untouched(tmp_path):
-    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    out, manifest = tmp_path / "out", tmp_path / "cache"
     put({"a.txt": b"A"}, out, manifest)
 
     def failing():
@@ -178,7 +195,7 @@ def test_a_failure_while_writing_leaves_the_output_untouched(tmp_path):
 def test_a_failure_while_writing_in_the_spare_leaves_the_output_untouched(tmp_path):
     """The spare shares the files that did not change with the output (hard links): a
     changed file is made anew, never written into, and a failed build drops the spare."""
-    out, manifest = tmp_path / "out", tmp_path / "manifest.json"
+    out, manifest = tmp_path / "out", tmp_path / "cache"
     put({"a.txt": b"A", "b.txt": b"B"}, out, manifest)
     put({"a.txt": b"A", "b.txt": b"B2"}, out, manifest)     # a.txt: one file in both
 

@@ -1,0 +1,178 @@
+"""The spare beside the output: files put, linked and removed in it, and its swap with the
+output in one step. Only output.py calls this."""
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path, PurePosixPath
+
+
+class UnsafePath(ValueError):
+    """An output path that would land outside the output folder."""
+
+
+def safe_path(path: str) -> PurePosixPath:
+    pure = PurePosixPath(path)
+    if (not path or pure.is_absolute() or "\\" in path or "\x00" in path
+            or any(part in ("", ".", "..") for part in path.split("/"))):
+        raise UnsafePath(path)
+    return pure
+
+
+@contextmanager
+def locked(output: Path) -> Iterator[None]:
+    """One build at a time changes the spare and swaps it in (`serve` in one terminal, a
+    build in another): a lock on the folder that holds both, released when the build is
+    done or dies. Without fcntl (not POSIX), no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    folder = os.open(output.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)
+
+
+
+def files_in(folder: Path) -> set[str]:
+    """The paths of every file under `folder` (a symbolic link counts as a file)."""
+    found, pending = set(), [""]
+    while pending:
+        prefix = pending.pop()
+        with os.scandir(f"{folder}/{prefix}") as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(f"{prefix}{entry.name}/")
+                else:
+                    found.add(prefix + entry.name)
+    return found
+
+
+
+def link_kept(staging: Path, output: Path, paths: Iterable[str], holds: dict[str, str],
+               manifest: dict[str, str]) -> None:
+    """Files of the current output the new site keeps, unless the spare has them."""
+    for path in sorted(paths):
+        if holds.get(path) != manifest[path]:
+            _replace(_prepare(staging, path), partial(os.link, output / path))
+
+
+
+def put(staging: Path, output: Path, path: str, data: bytes, previous: dict[str, str],
+         holds: dict[str, str], manifest: dict[str, str]) -> bool:
+    """Puts one file of the new site in `staging`, which `holds` some files already: keeps
+    it there, or links the current output's when it has the same bytes (same digest, same
+    size), or writes it; whether it was written."""
+    if path not in manifest:
+        raise UnsafePath(path)      # every file written must be accounted for
+    if holds.get(path) == manifest[path]:
+        return False
+    target = _prepare(staging, path)
+    if previous.get(path) == manifest[path] and _same_size(output / path, len(data)):
+        _replace(target, partial(os.link, output / path))
+        return False
+    _replace(target, lambda target: target.write_bytes(data))
+    return True
+
+
+
+def _prepare(staging: Path, path: str) -> Path:
+    """Where to put `path` in `staging`, its folder made."""
+    target = staging / path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):   # a file in the old site, a folder now
+        for folder in reversed(PurePosixPath(path).parents[:-1]):
+            if (staging / folder).is_file():
+                (staging / folder).unlink()
+                break
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+
+def _replace(target: Path, make: Callable[[Path], object]) -> None:
+    """Makes `target` anew, never writing into the file there: the previous output may
+    share it (a hard link)."""
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:       # a folder in the old site, a file in the new one
+        shutil.rmtree(target)
+    make(target)
+
+
+
+def remove_stale(staging: Path, paths: Iterable[str]) -> None:
+    """Removes files the new site does not have, and the folders they leave empty."""
+    folders = set()
+    for path in paths:
+        try:
+            (staging / path).unlink()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            continue                # gone with a folder that became a file, or the reverse
+        folders.update(PurePosixPath(path).parents)
+    for folder in sorted(folders, key=lambda folder: len(folder.parts), reverse=True):
+        if folder.parts:
+            try:
+                (staging / folder).rmdir()
+            except OSError:
+                pass                # not empty: the new site has files there
+
+
+
+def _same_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size and not path.is_symlink()
+    except OSError:
+        return False
+
+
+
+def swap(staging: Path, output: Path) -> bool:
+    """Puts `staging` in the place of `output`; whether `staging` now holds the previous
+    output (else it is gone)."""
+    if not output.exists():
+        os.rename(staging, output)
+        return False
+    if _exchange(staging, output):
+        return True
+    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    os.rename(output, retired)
+    try:
+        os.rename(staging, output)
+    except OSError:
+        os.rename(retired, output)
+        raise
+    os.rename(retired, staging)
+    return True
+
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swaps two folders atomically; False where the system cannot (not Linux, an old C
+    library, or a file system without RENAME_EXCHANGE)."""
+    try:
+        import ctypes
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, exchange = -100, 2      # AT_FDCWD, RENAME_EXCHANGE from <fcntl.h>, <stdio.h>
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
