@@ -124,3 +124,10 @@ def test_a_shallow_clone_is_told(repo, tmp_path):
     assert history.shallow
     assert "shallow git clone" in shallow_warning(clone / "content")
     assert not file_dates(repo / "content").shallow
+
+
+def test_the_publishing_pipelines_clone_with_full_history():
+    root = Path(__file__).resolve().parents[1]
+    assert "fetch-depth: 0" in (root / ".github/workflows/pages.yml").read_text()
+    gitlab = (root / ".gitlab-ci.yml").read_text()
+    assert "GIT_DEPTH: 0" in gitlab and "install -y -qq --no-install-recommends git" in gitlab
