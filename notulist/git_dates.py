@@ -40,6 +40,15 @@ def file_dates(folder: Path) -> GitHistory | None:
     return GitHistory(_last_changes(log or b""), shallow)
 
 
+def last_change(history: GitHistory | None, path: str, fallback: dt.date
+                ) -> dt.datetime | dt.date:
+    """When `path` (relative to the folder) last changed; `fallback`, the approval date,
+    without full history or for a file git does not know."""
+    if history is None or history.shallow:
+        return fallback
+    return history.changed.get(path, fallback)
+
+
 def shallow_warning(folder: Path) -> str:
     """Why lastmod falls back to approval dates: a shallow clone dates every file too late."""
     return (f"{folder} is in a shallow git clone, so the Woo-index lastmod falls back to the "

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from notulist import git_dates
-from notulist.git_dates import GitHistory, file_dates, shallow_warning
+from notulist.git_dates import GitHistory, file_dates, last_change, shallow_warning
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 UTC = dt.timezone.utc
@@ -131,3 +131,15 @@ def test_the_publishing_pipelines_clone_with_full_history():
     assert "fetch-depth: 0" in (root / ".github/workflows/pages.yml").read_text()
     gitlab = (root / ".gitlab-ci.yml").read_text()
     assert "GIT_DEPTH: 0" in gitlab and "install -y -qq --no-install-recommends git" in gitlab
+
+
+def test_without_full_history_lastmod_is_the_approval_date(repo, tmp_path):
+    approved = dt.date(2024, 3, 20)
+    history = file_dates(repo / "content")
+    assert last_change(history, "lrt/2024-02-14.md", approved) == dt.datetime(
+        2024, 3, 1, 8, 0, tzinfo=UTC)
+    assert last_change(history, "lrt/untracked.md", approved) == approved
+    assert last_change(None, "lrt/2024-02-14.md", approved) == approved
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", repo.as_uri(), str(clone))
+    assert last_change(file_dates(clone / "content"), "lrt/2024-02-14.md", approved) == approved
