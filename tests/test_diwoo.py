@@ -118,6 +118,7 @@ def test_robots_lines_name_only_index_files():
     named = [line.removeprefix(f"Sitemap: {BASE}") for line in index.robots_lines]
     assert named and all(path.startswith("diwoo/sitemapindex-diwoo-infocat") for path in named)
     assert set(named) == {p for p in index.files if "/sitemapindex-" in p}
+    assert sum(data.count(b"<url>") for data in index.files.values()) == 40
 
 
 def test_the_output_does_not_depend_on_the_input_order():
