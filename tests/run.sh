@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test. The README's second Quick start command;
 # .ci/run calls it. From Debian (only what is missing): Chromium for the browser and
-# accessibility tests, a Java runtime for the Nu HTML checker, npm. From npm (package.json,
-# pinned in package-lock.json): axe-core and vnu-jar.
+# accessibility tests, a Java runtime for the Nu HTML checker, npm, and nginx and openssl for
+# the test of docs/nginx/notulist.conf. From npm (package.json, pinned in package-lock.json):
+# axe-core and vnu-jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ]; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
