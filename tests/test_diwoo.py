@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from notulist.diwoo import (DIWOO_NS, HTML, INFOCAT_NUMBERS, LANGUAGES, SITEMAP_NS,
+from notulist.render.diwoo import (DIWOO_NS, HTML, INFOCAT_NUMBERS, LANGUAGES, SITEMAP_NS,
                             VASTSTELLING, VERGADERVERSLAG, Term, WooDocument, index_name,
                             woo_index)
-from notulist.woo_settings import value_lists
+from notulist.load.woo import value_lists
 
 BASE = "https://example.org/verslagen/"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "diwoo"

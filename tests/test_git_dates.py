@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from notulist import git_dates
-from notulist.git_dates import GitHistory, file_dates, last_change, shallow_warning
+from notulist.load import git_history as git_dates
+from notulist.load.git_history import GitHistory, file_dates, last_change, shallow_warning
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 UTC = dt.timezone.utc

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from notulist.config import find_line
-from notulist.diwoo import VERGADERVERSLAG, Term
-from notulist.woo_settings import (LISTS_PATH, WooSettings, check_woo_base_url,
+from notulist.load.config import find_line
+from notulist.render.diwoo import VERGADERVERSLAG, Term
+from notulist.load.woo import (LISTS_PATH, WooSettings, check_woo_base_url,
                                    check_woo_category, check_woo_settings)
 
 ROOT = Path(__file__).resolve().parents[1]

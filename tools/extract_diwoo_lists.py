@@ -1,4 +1,4 @@
-"""Writes notulist/diwoo-lists.json from the DiWoo value lists XSD (diwoo-metadata-lijsten.xsd).
+"""Writes notulist/load/diwoo-lists.json from the DiWoo value lists XSD (diwoo-metadata-lijsten.xsd).
 
 The build cannot read the reference folder, so the codes `check` tests the [woo] table against
 ship inside the package. Run this again when a new DiWoo version is adopted, and commit both:
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "reference" / "diwoo" / "diwoo-metadata-lijsten.xsd"
-TARGET = ROOT / "notulist" / "diwoo-lists.json"
+TARGET = ROOT / "notulist" / "load" / "diwoo-lists.json"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 DITA = "{http://dita.oasis-open.org/architecture/2005/}"
 # Our name for each list -> the simpleTypes of the XSD that make it up.

@@ -10,9 +10,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diwoo import INFOCAT_NUMBERS, VERGADERVERSLAG, Term
-from .problems import Problem, error, warning
+from ..problems import Problem, error, warning
 
+TOOI_KERN = "https://identifier.overheid.nl/tooi/def/thes/kern/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+# NNN of an index file: the letter of the category in art. 3.3 lid 2 Woo (a = 001 … q = 017),
+# as the DiWoo examples number them (onderzoeksrapporten, letter o, is infocat015); the
+# inspanningsverplichting of art. 3.1 comes after them as 018.
+INFOCAT_NUMBERS = {TOOI_KERN + code: number for number, code in enumerate((
+    "c_139c6280", "c_aab6bfc7", "c_759721e2", "c_40a05794", "c_89ee6784", "c_8c840238",
+    "c_c76862ab", "c_db4862c3", "c_3a248e3a", "c_99a836c7", "c_8fc2335c", "c_c6cd1213",
+    "c_cf268088", "c_3baef532", "c_fdaee95e", "c_46a81018", "c_a870c43d", "c_816e508d"), 1)}
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """A value of a DiWoo value list: its URI (the `resource`) and the list's label."""
+    uri: str
+    label: str
+
+
+VASTSTELLING = Term(TOOI_KERN + "c_641ecd76", "vaststelling")
+VERGADERVERSLAG = Term(TOOI_KERN + "c_42e406dd", "vergaderverslag")
+HTML = Term("http://publications.europa.eu/resource/authority/file-type/HTML", "HTML")
+LANGUAGES = {"nl": Term(EU_LANGUAGE + "NLD", "Nederlands"),
+             "en": Term(EU_LANGUAGE + "ENG", "Engels")}
 LISTS_PATH = Path(__file__).with_name("diwoo-lists.json")   # tools/extract_diwoo_lists.py
 WOO_KEYS = ("publisher", "publisher_name", "category", "document_kind")
 ART_3_1 = "https://identifier.overheid.nl/tooi/def/thes/kern/c_816e508d"

@@ -12,35 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from ..load.woo import HTML, INFOCAT_NUMBERS, LANGUAGES, VERGADERVERSLAG, VASTSTELLING, Term
+
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 DIWOO_NS = "https://standaarden.overheid.nl/diwoo/metadata/"
 WOO_FOLDER = "diwoo"                   # every DiWoo file lives under /diwoo/ of the site
 MAX_URLS = 50_000                      # the sitemap protocol's limits, per file
 MAX_BYTES = 52_428_800                 # 50 MiB, uncompressed
-TOOI_KERN = "https://identifier.overheid.nl/tooi/def/thes/kern/"
-EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-# NNN of an index file: the letter of the category in art. 3.3 lid 2 Woo (a = 001 … q = 017),
-# as the DiWoo examples number them (onderzoeksrapporten, letter o, is infocat015); the
-# inspanningsverplichting of art. 3.1 comes after them as 018.
-INFOCAT_NUMBERS = {TOOI_KERN + code: number for number, code in enumerate((
-    "c_139c6280", "c_aab6bfc7", "c_759721e2", "c_40a05794", "c_89ee6784", "c_8c840238",
-    "c_c76862ab", "c_db4862c3", "c_3a248e3a", "c_99a836c7", "c_8fc2335c", "c_c6cd1213",
-    "c_cf268088", "c_3baef532", "c_fdaee95e", "c_46a81018", "c_a870c43d", "c_816e508d"), 1)}
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-@dataclass(frozen=True, order=True)
-class Term:
-    """A value of a DiWoo value list: its URI (the `resource`) and the list's label."""
-    uri: str
-    label: str
-
-
-VASTSTELLING = Term(TOOI_KERN + "c_641ecd76", "vaststelling")
-VERGADERVERSLAG = Term(TOOI_KERN + "c_42e406dd", "vergaderverslag")
-HTML = Term("http://publications.europa.eu/resource/authority/file-type/HTML", "HTML")
-LANGUAGES = {"nl": Term(EU_LANGUAGE + "NLD", "Nederlands"),
-             "en": Term(EU_LANGUAGE + "ENG", "Engels")}
 
 
 @dataclass(frozen=True)
