@@ -1,10 +1,14 @@
 """Shared fixtures: small sites written inline into tmp_path."""
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+
+TESTS = Path(__file__).parent
+FIXTURE = TESTS / "fixture_site"    # the small site of the golden tree (tests/golden/)
 
 CONFIG = """\
 [site]
@@ -51,3 +55,15 @@ def write_site(root: Path, files: dict[str, str], config: str = CONFIG) -> Path:
 def site(tmp_path):
     """Call site({...files}) to write a site into tmp_path; returns the config path."""
     return lambda files, config=CONFIG: write_site(tmp_path, files, config)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` by its relative path: for comparing whole outputs."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    """A copy of the fixture site in tmp_path (builds never write into tests/)."""
+    shutil.copytree(FIXTURE, tmp_path / "site", ignore=shutil.ignore_patterns(".cache", "output*"))
+    return tmp_path / "site" / "config.toml"

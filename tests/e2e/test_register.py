@@ -24,7 +24,7 @@ import pytest
 
 from notulist import build
 
-SITE = Path(__file__).parent / "register_site"
+SITE = Path(__file__).parents[1] / "register_site"
 BASE = "https://example.org/minutes/"
 AUDIENCES = ("public", "members")
 

@@ -12,7 +12,7 @@ import pytest
 from notulist.model import markup
 from notulist.model.plain_text import INLINE_PATTERNS, _Mark
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 # Pieces of Markdown that start or end inline patterns, and blocks around them.
 PIECES = [
     "word", "IPO", "BZK", "*", "**", "_", "__", "`", "``", "[", "]", "(", ")", "![", "[^1]",

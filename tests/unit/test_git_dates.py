@@ -127,7 +127,7 @@ def test_a_shallow_clone_is_told(repo, tmp_path):
 
 
 def test_the_publishing_pipelines_clone_with_full_history():
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     assert "fetch-depth: 0" in (root / ".github/workflows/pages.yml").read_text()
     gitlab = (root / ".gitlab-ci.yml").read_text()
     assert "GIT_DEPTH: 0" in gitlab and "install -y -qq --no-install-recommends git" in gitlab

@@ -17,7 +17,7 @@ import pytest
 
 from notulist import build
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parents[2]
 CONFIG = REPO / "config.toml"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AUDIENCES = ("public", "members")

@@ -7,7 +7,7 @@ import shutil
 from notulist import build
 from notulist.cli import main
 from notulist.progress import TerminalProgress, for_terminal
-from tests.test_site import FIXTURE
+from tests.conftest import FIXTURE
 
 
 class Clock:

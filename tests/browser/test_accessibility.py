@@ -17,7 +17,7 @@ import pytest
 from browser_support import (CHROMIUM, LAUNCH_ARGS, MEMBERS_BLOCK, Problems, http_server,
                              read_config, read_meetings)
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 if not CHROMIUM.exists():

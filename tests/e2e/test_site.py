@@ -13,21 +13,11 @@ from urllib.parse import unquote, urldefrag
 import pytest
 
 from notulist import BuildFailed, build
+from tests.conftest import FIXTURE, copy_fixture, tree
 
-HERE = Path(__file__).parent
-FIXTURE = HERE / "fixture_site"
+HERE = Path(__file__).parents[1]
 GOLDEN = HERE / "golden"
 REPO = HERE.parent
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def copy_fixture(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURE, tmp_path / "site", ignore=shutil.ignore_patterns(".cache", "output*"))
-    return tmp_path / "site" / "config.toml"
 
 
 def test_fixture_site_matches_golden_tree(tmp_path, request):

@@ -13,7 +13,7 @@ import pytest
 from notulist import build, pipeline
 from notulist.incremental import snapshot
 from notulist.load import inputs as memo
-from tests.test_site import copy_fixture, tree
+from tests.conftest import copy_fixture, tree
 
 MEETING = "content/lrt/2023-07-10.md"
 

@@ -29,7 +29,7 @@ from playwright.sync_api import expect, sync_playwright          # noqa: E402
 
 from notulist import build                                       # noqa: E402
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parents[2]
 CONFIG = REPO / "config.toml"
 SCREENSHOTS = REPO / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}

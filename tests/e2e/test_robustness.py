@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from notulist import BuildFailed, build, check
-from tests.test_site import FIXTURE
+from tests.conftest import FIXTURE
 
 RUNS = 400
 PIECES = [

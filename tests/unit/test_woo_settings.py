@@ -13,7 +13,7 @@ from notulist.render.diwoo import VERGADERVERSLAG, Term
 from notulist.load.woo import (LISTS_PATH, WooSettings, check_woo_base_url,
                                    check_woo_category, check_woo_settings)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "diwoo" / "diwoo-metadata-lijsten.xsd"
 JENV = "https://identifier.overheid.nl/tooi/id/ministerie/mnre1058"
 ART_3_1 = "https://identifier.overheid.nl/tooi/def/thes/kern/c_816e508d"

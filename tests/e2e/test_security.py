@@ -41,7 +41,7 @@ import pytest
 from notulist import BuildFailed, build
 from notulist.write.spare import UnsafePath, safe_path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 FIXTURE = HERE / "security_site"
 REPO = HERE.parent
 

@@ -19,7 +19,7 @@ import pytest
 
 from notulist.pipeline import build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIGURATION = ROOT / "docs" / "nginx" / "notulist.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MEMBERS_ONLY = """\

@@ -11,7 +11,7 @@ import pytest
 
 from notulist import BuildFailed, build
 from tests.conftest import CONFIG, write_site
-from tests.test_site import copy_fixture, tree
+from tests.conftest import copy_fixture, tree
 
 SEQUENCES = 100
 STEPS = 3
@@ -113,7 +113,7 @@ def test_the_registers_follow_a_progress_note_a_new_text_and_an_action_reopened(
     """The action and organisation pages name their rows by short digests (pages.Planner
     .action_token): a progress note, a changed text, or an action opened again must show
     on them, as in a clean build."""
-    from tests.test_site import copy_fixture
+    from tests.conftest import copy_fixture
     config = copy_fixture(tmp_path)
     out = tmp_path / "out"
     later = config.parent / "content/lrt/2023-09-22.md"

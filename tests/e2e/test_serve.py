@@ -19,7 +19,7 @@ import pytest
 
 from notulist.serve import Server, Watcher, serve
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parents[2]
 DEADLINE = 10.0                 # seconds; generous for a slow 2-core CI machine
 POLL = 0.05
 
@@ -375,6 +375,7 @@ def test_ctrl_c_stops_cleanly_with_exit_0(tmp_path):
     assert "Traceback" not in "".join(printed), printed
 
 
+@pytest.mark.browser
 def test_the_browser_shows_errors_and_reloads_under_a_strict_csp(running, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     site = running()

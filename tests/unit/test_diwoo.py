@@ -13,7 +13,7 @@ from notulist.render.diwoo import (DIWOO_NS, HTML, INFOCAT_NUMBERS, LANGUAGES, S
 from notulist.load.woo import value_lists
 
 BASE = "https://example.org/verslagen/"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "diwoo"
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "diwoo"
 PUBLISHER = Term("https://identifier.overheid.nl/tooi/id/ministerie/mnre1058",
                  "ministerie van Justitie en Veiligheid")
 ART_3_1 = Term("https://identifier.overheid.nl/tooi/def/thes/kern/c_816e508d",

@@ -16,7 +16,7 @@ import pytest
 
 from notulist.cli import main
 
-CASES = Path(__file__).parent / "invalid"
+CASES = Path(__file__).parents[1] / "invalid"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 SUMMARIES = ("ok: ", "failed: ", "built ")
 

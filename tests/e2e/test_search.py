@@ -22,7 +22,7 @@ import pytest
 from notulist import BuildFailed, build
 from notulist.pipeline import refresh_search
 from notulist.link.shards import plan_shards
-from tests.test_site import FIXTURE, tree
+from tests.conftest import FIXTURE, tree
 
 SIGNATURE = b"pagefind_dcd"
 

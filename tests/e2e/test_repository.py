@@ -6,7 +6,7 @@ from pathlib import Path
 
 from notulist.cli import main
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parents[2]
 SETUP = "python3 -m pip install -e . && python3 build.py"
 TESTS = "bash tests/run.sh"
 
