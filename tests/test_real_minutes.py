@@ -294,12 +294,18 @@ AFTER_PARAGRAPH = [  # meeting, the paragraph line, an item of the list right be
 ]
 
 
+def next_element(element: Element) -> Element | None:
+    siblings = [c for c in element.parent.children if isinstance(c, Element)]
+    index = siblings.index(element)
+    return siblings[index + 1] if index + 1 < len(siblings) else None
+
+
 @pytest.mark.parametrize("key, paragraph, item", AFTER_PARAGRAPH)
 def test_a_list_right_after_a_paragraph_line_is_a_list(archives, key, paragraph, item):
     page = meeting_page(archives, key)
-    found = list_item(page, item)
-    assert found is not None and found.parent.tag == "ul", \
-        f"{key}: {item!r} after {paragraph!r} is not an item of a <ul>"
-    lead = [e for e in page.iter() if e.tag == "p" and paragraph in " ".join(e.text().split())]
-    assert lead and all(item not in e.text() for e in lead), \
-        f"{key}: the list after {paragraph!r} was run into the paragraph"
+    leads = [e for e in page.iter() if e.tag == "p" and paragraph in " ".join(e.text().split())]
+    assert leads, f"{key}: no paragraph {paragraph!r}"
+    lists = [next_element(lead) for lead in leads]
+    assert any(item not in lead.text() and found is not None and found.tag == "ul"
+               and list_item(found, item) is not None for lead, found in zip(leads, lists)), \
+        f"{key}: {item!r} is not in a <ul> right after the paragraph {paragraph!r}"
