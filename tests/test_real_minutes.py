@@ -36,7 +36,8 @@ ITEM_NUMBER = re.compile(r"^(?!0\.)\d{1,3}(?:\.\d{1,3})*$")   # 3, 6.1; never 20
 
 @dataclass
 class Built:
-    """One archive copied into tmp_path, built and checked; `problems` are what went wrong."""
+    """One archive copied into tmp_path (check() writes .cache/ beside the config), built and
+    checked."""
     site: Path
     output: Path
     expected: dict
@@ -46,8 +47,8 @@ class Built:
 
 
 def _where(site: Path, problem) -> tuple[str, int, str]:
-    path = Path(problem.path)
-    relative = path.resolve().relative_to(site.resolve()) if path.is_absolute() else path
+    path = Path(problem.path).resolve()
+    relative = path.relative_to(site.resolve()) if path.is_relative_to(site.resolve()) else path
     return str(relative), problem.line, problem.message
 
 
