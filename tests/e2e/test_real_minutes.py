@@ -26,7 +26,7 @@ from notulist.problems import BuildFailed
 
 pytestmark = pytest.mark.xfail(reason="issue 16: engine not there yet", strict=False)
 
-ROOT = Path(__file__).parent / "real_minutes"
+ROOT = Path(__file__).parents[1] / "real_minutes"
 ARCHIVES = ("werkgroepen", "stichting", "steering")
 RAW_MARKDOWN = ("[", "](", "**", "`", "<!--")
 ITEM_NUMBER = re.compile(r"^(?!0\.)\d{1,3}(?:\.\d{1,3})*$")   # 3, 6.1; never 2021 or 0.10.34
