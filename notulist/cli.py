@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from .pipeline import build, check, new_meeting
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, errors_of
 from .progress import for_terminal
 
 
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args.config, args.output, args.audience, args.port, args.strict)
     except BuildFailed as failed:
         report(failed.problems)
-        errors = sum(1 for p in failed.problems if not p.warning or args.strict)
+        errors = len(errors_of(failed.problems, args.strict))
         print(f"failed: {errors} error(s); nothing was written", file=sys.stderr)
         return 1
 

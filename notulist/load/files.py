@@ -63,7 +63,7 @@ def site_files(root: Path, folder: Path, problems: list[Problem]) -> list[tuple[
 
 
 def site_paths(root: Path, folder: Path, problems: list[Problem]) -> list[tuple[str, str]]:
-    """site_files with each file's path as a string (the memo stats 10,000 of them)."""
+    """site_files with each file's path as a string (the memo only stats them)."""
     real_root = root.resolve()
     if not folder.is_dir() or _refused(folder, real_root, problems):
         return []

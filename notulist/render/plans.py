@@ -122,7 +122,7 @@ def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:
     """Every page as a plan, and the files cheaper to make than to plan (data, feeds)."""
     planner = Planner(site)
     from .open_data import data_files    # here, not above: a text edit plans pages without them
-    from .feeds import feed_files   # (the feed's XML escaping imports urllib, 40 ms)
+    from .feeds import feed_files   # (the feed's XML escaping imports urllib)
     return plan_pages(planner), {**data_files(site, planner.meeting_title),
                                  **feed_files(site, planner.meeting_title)}
 

@@ -153,7 +153,7 @@ def run_pagefind(work: Path, site: Path, shard: Shard, language: str) -> None:
 def _executable() -> Path | None:
     """Pagefind's binary, found as the pagefind package finds it (PAGEFIND_BINARY_PATH,
     then the `extended` and `bin` extras' packages, then PATH), but without importing
-    that package's service, which imports asyncio (35–70 ms of an edit)."""
+    that package's service, which imports asyncio (docs/performance.md)."""
     if os.environ.get("PAGEFIND_BINARY_PATH") is None:
         for package in ("pagefind_bin_extended", "pagefind_bin"):
             try:
@@ -166,7 +166,7 @@ def _executable() -> Path | None:
 
 @cache
 def pagefind_version() -> str:
-    from importlib import metadata      # 14 ms to import: only when there is a shard
+    from importlib import metadata      # slow to import: only when there is a shard
     try:
         return metadata.version("pagefind")
     except metadata.PackageNotFoundError:

@@ -50,3 +50,11 @@ def test_demo_shows_every_status_and_keyword():
                  "Vervallen:", "Dropped:", "Stand:", "Update:", "::: members", "audience: members",
                  "status: draft", "approves:", "[[topic:"):
         assert word in text, f"the demo archive never uses {word}"
+
+
+def test_the_ci_definitions_run_every_test_on_merge_requests():
+    github = (REPO / ".github/workflows/tests.yml").read_text()
+    assert "pull_request" in github and f"run: {TESTS}" in github
+    gitlab = (REPO / ".gitlab-ci.yml").read_text()
+    tests_job = gitlab.split("\ntests:", 1)[1]
+    assert f"- {TESTS}" in tests_job and "merge_request_event" in tests_job
