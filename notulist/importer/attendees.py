@@ -35,6 +35,7 @@ def split_people(text: str) -> list[str]:
 
 
 def read_person(text: str, config: Config, role: str | None = None) -> Entry:
+    text = re.sub(r"\)\s*\(", ", ", text)      # `Okafor (HBA) (chair)` as `(HBA, chair)`
     found = re.match(r"^(?P<name>[^()]*?)\s*(?:\((?P<inner>[^()]*)\))?\s*(?:[-–,]\s*)?"
                      r"(?P<tail>[\w -]*)$", text.strip())
     if not found:

@@ -19,11 +19,12 @@ HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.I)
 
 def read_docx(path: Path, accept_changes: bool) -> Document:
     import docx                     # imported here: only an import of a .docx needs it
+    from docx.opc.exceptions import OpcError
     try:
         word = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise Unreadable(f"this is not a Word .docx file ({exc}) — save it from Word as "
-                         ".docx (not .doc) and import it again")
+    except (zipfile.BadZipFile, OpcError, KeyError, ValueError):
+        raise Unreadable("this is not a Word .docx file that can be read — save it from Word "
+                         "as .docx (not .doc) and import it again") from None
     body = word.element.body
     accepted = _changes(body) + _comments(word)
     if accepted and not accept_changes:
@@ -45,7 +46,7 @@ def read_docx(path: Path, accept_changes: bool) -> Document:
 def _changes(body) -> list[str]:
     found = []
     for element in body.iter(*CHANGES):
-        text = squeeze("".join(element.itertext()))
+        text = squeeze("".join(t.text or "" for t in element.iter(f"{W}t", f"{W}delText")))
         kind = "deleted" if element.tag in REMOVED else "inserted"
         found.append(f"{kind} “{text}”" if text else f"{kind} formatting")
     return found

@@ -12,12 +12,13 @@ BOLD = ("bold", "black", "heavy", "semibold", "demi")
 def read_pdf(path: Path) -> Document:
     import pdfplumber              # imported here: only an import of a PDF needs it
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
     lines: list[Line] = []
     try:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, 1):
                 lines += _page_lines(page, number)
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise Unreadable(f"this PDF cannot be read ({type(exc).__name__}) — open it and save "
                          "or print it as PDF again, then import that file")
     if not any(line.text.strip() for line in lines):

@@ -1,0 +1,236 @@
+"""build.py import: Word, PDF and text minutes become drafts that pass `check --strict`."""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from notulist.cli import main
+from notulist.pipeline import check, configure
+from notulist.importer.attendees import read_person, split_people
+from notulist.importer.entries import Owners, read_entry
+from notulist.importer.items import sentence_case
+from notulist.importer.lines import join
+from notulist.importer.run import import_documents
+
+import import_fixtures as fixtures
+
+pytest.importorskip("fpdf")
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """A small site with one earlier meeting per body; returns its config.toml."""
+    root = tmp_path / "site"
+    for name, text in {"config.toml": fixtures.CONFIG, **fixtures.EARLIER}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root / "config.toml"
+
+
+def run_import(config: Path, *args: str) -> tuple[int, str]:
+    """`import FILE... --body BODY [--dry-run] [--accept-changes]`, its report as text."""
+    body = args[args.index("--body") + 1]
+    files = [Path(a) for a in args if not a.startswith("--") and a != body]
+    out = io.StringIO()
+    code = import_documents(config, files, body, out, "--dry-run" in args,
+                            "--accept-changes" in args)
+    return code, out.getvalue()
+
+
+def meeting(config: Path, key: str) -> tuple[dict, str]:
+    text = (config.parent / "content" / f"{key}.md").read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+DUTCH_FRONT = {"date": "2024-03-12", "time": "10:00-12:00", "location": "Provinciehuis, zaal 3",
+               "title": "Verslag Waterregietafel Noord",
+               "attendees": [{"name": "Doornbos", "org": "PrvN", "role": "voorzitter"},
+                             "Kuipers (WSN)", "Van Dalen (PrvN)", "Smit (RWS)", "(GemA)", "(WSN)"],
+               "approves": "2024-01-15", "status": "draft"}
+
+
+def test_a_pdf_in_the_seed_layout_imports_and_passes_strict_check(archive, tmp_path):
+    source = fixtures.write_pdf(tmp_path / "verslag.pdf")
+    code, report = run_import(archive, str(source), "--body", "wrt")
+    assert code == 0, report
+    front, body = meeting(archive, "wrt/2024-03-12")
+    assert front == DUTCH_FRONT
+    assert "## 1. Opening en mededelingen\n" in body and "## 3. Rondvraag en sluiting\n" in body
+    # the wrapped bullet is one item again, and the o-bullet action is nested under it
+    assert "- WSN licht de peilmetingen van februari toe. Het grondwater staat op meerdere " \
+           "plaatsen hoger" in body
+    assert "\n  - Actie: WSN deelt de meetreeksen met PrvN, uiterlijk 2024-04-05.\n" in body
+    assert "- Actie (RWS, GemA): afstemmen over de omleidingsroute." in body
+    assert "`secretariaat` reads as a description" in report and "check: no problems" in report
+    check(archive, strict=True)
+
+
+def test_a_docx_imports_with_its_action_table_and_without_its_properties(archive, tmp_path):
+    source = fixtures.write_docx(tmp_path / "verslag.docx", author="Jan Geheim")
+    code, report = run_import(archive, str(source), "--body", "wrt")
+    assert code == 0, report
+    front, body = meeting(archive, "wrt/2024-03-12")
+    assert front == DUTCH_FRONT
+    assert "## 4. Actiepunten\n\n- Actie (PrvN): Bijwerken van het calamiteitenplan, uiterlijk " \
+           "2024-05-01.\n- Actie (GemA): Uitnodigen van de buurgemeenten.\n" in body
+    text = (archive.parent / "content/wrt/2024-03-12.md").read_text(encoding="utf-8")
+    assert "Geheim" not in text and "Geheim" not in report
+    assert "actions: 4, decisions: 1; approves 2024-01-15" in report
+    result = check(archive, strict=True)
+    assert result.problems == []
+
+
+def test_english_extracted_text_imports_with_chair_absentees_and_due_date(archive, tmp_path):
+    source = fixtures.write_text(tmp_path / "minutes.txt")
+    code, report = run_import(archive, str(source), "--body", "hb")
+    assert code == 0, report
+    front, body = meeting(archive, "hb/2024-03-04")
+    assert front["attendees"] == [{"name": "Okafor", "org": "HBA", "role": "chair"},
+                                  "Lindqvist (PO)", "Haddad (RWS)", "(PO)"]
+    assert front["absent"] == ["Brennan (HBA)"] and front["approves"] == "2024-02-01"
+    assert (front["time"], front["location"]) == ("14:00-15:30", "Harbour Office, room 2")
+    assert "informed in advance." in body          # hyphenation across the line re-joined
+    assert "  - Action: HBA to publish the closure notice, due 2024-03-15." in body
+    assert "- Decision: the board approves the revised schedule." in body
+    check(archive, strict=True)
+
+
+def test_tracked_changes_are_refused_until_accepted(archive, tmp_path):
+    source = fixtures.add_tracked_insertion(fixtures.write_docx(tmp_path / "v.docx"),
+                                            "toegevoegde zin")
+    code, report = run_import(archive, str(source), "--body", "wrt")
+    assert code == 1 and len(report.strip().splitlines()) == 1
+    assert "v.docx:1: this document has 2 tracked change(s)" in report
+    assert "--accept-changes" in report
+    assert not (archive.parent / "content/wrt/2024-03-12.md").exists()
+    code, report = run_import(archive, str(source), "--body", "wrt", "--accept-changes")
+    assert code == 0, report
+    assert "inserted “toegevoegde zin”" in report and "deleted “geschrapte zin”" in report
+    _, body = meeting(archive, "wrt/2024-03-12")
+    assert "Nagekomen: toegevoegde zin" in body and "geschrapte zin" not in body
+    assert "Piet" not in body
+
+
+def test_a_comment_is_refused_and_never_copied(archive, tmp_path):
+    source = fixtures.add_comment(fixtures.write_docx(tmp_path / "c.docx"), "klopt dit wel?")
+    code, report = run_import(archive, str(source), "--body", "wrt")
+    assert code == 1 and "1 tracked change(s) or comment(s)" in report
+    code, report = run_import(archive, str(source), "--body", "wrt", "--accept-changes")
+    assert code == 0 and "comment removed: “klopt dit wel?”" in report
+    assert "Klaas" not in report
+    text = (archive.parent / "content/wrt/2024-03-12.md").read_text(encoding="utf-8")
+    assert "klopt dit wel" not in text and "Klaas" not in text
+
+
+def test_a_scanned_pdf_says_to_ocr_it_first(archive, tmp_path):
+    source = fixtures.write_pdf(tmp_path / "scan.pdf", scanned=True)
+    code, report = run_import(archive, str(source), "--body", "wrt")
+    assert code == 1
+    assert report.strip().endswith("no text layer (a scan?) — make its text readable first "
+                                   "with `ocrmypdf FILE.pdf FILE-ocr.pdf`, then import "
+                                   "FILE-ocr.pdf")
+
+
+def test_a_second_import_is_an_error_naming_the_file_and_overwrites_nothing(archive, tmp_path):
+    first = fixtures.write_pdf(tmp_path / "a.pdf")
+    assert run_import(archive, str(first), "--body", "wrt")[0] == 0
+    target = archive.parent / "content/wrt/2024-03-12.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\nBijgewerkt.\n", encoding="utf-8")
+    before = target.read_bytes()
+    code, report = run_import(archive, str(fixtures.write_docx(tmp_path / "b.docx")),
+                              "--body", "wrt")
+    assert code == 1
+    assert "b.docx:1: content/wrt/2024-03-12.md exists already — this meeting was imported " \
+           "before" in report
+    assert target.read_bytes() == before
+
+
+def test_bad_files_give_one_line_each_and_do_not_stop_the_others(archive, tmp_path):
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip file")
+    odt = tmp_path / "old.odt"
+    odt.write_bytes(b"x")
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(b"%PDF-1.4 nonsense")
+    good = fixtures.write_text(tmp_path / "minutes.txt")
+    code, report = run_import(archive, str(broken), str(odt), str(garbage), str(good),
+                              "--body", "hb")
+    assert code == 1
+    failures = [line for line in report.splitlines() if ":1: " in line]
+    assert len(failures) == 3, report
+    assert "broken.docx:1: this is not a Word .docx file" in failures[0]
+    assert "old.odt:1: cannot import `.odt`" in failures[1]
+    assert "garbage.pdf:1: this PDF cannot be read" in failures[2]
+    assert (archive.parent / "content/hb/2024-03-04.md").exists()
+
+
+def test_dry_run_prints_the_file_and_writes_nothing(archive, tmp_path, capsys):
+    source = fixtures.write_text(tmp_path / "minutes.txt")
+    before = sorted(p.relative_to(archive.parent) for p in archive.parent.rglob("*"))
+    code = main(["import", str(source), "--body", "hb", "--dry-run", "--config", str(archive)])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert printed.startswith("--- content/hb/2024-03-04.md (not written: --dry-run)\n---\n"
+                              "date: '2024-03-04'\n")
+    assert "would be written" in printed and "check: no problems" in printed
+    assert sorted(p.relative_to(archive.parent) for p in archive.parent.rglob("*")) == before
+
+
+def test_the_check_result_of_the_new_file_is_in_the_report(archive, tmp_path):
+    source = tmp_path / "2024-05-06 verslag.txt"
+    source.write_text("1. OPENING\n• Actie: de tafel zoekt dit uit.\n", encoding="utf-8")
+    code, report = run_import(archive, str(source), "--body", "wrt")
+    assert code == 0            # a warning; `check --strict` would stop on it
+    assert "no date in the document: 2024-05-06 taken from the file name" in report
+    assert "action without owner" in report
+    assert "wrt/2024-05-06.md:8: warning: this action has no owner" in report
+
+
+def test_an_unknown_organisation_is_kept_out_of_the_front_matter_and_reported():
+    config = configure_fixture()
+    entries = [read_person(p, config) for p in split_people(
+        "Dhr. Kolff (VB), Mevr. Bos (PrvN´s), (XYZ), Dr. Ir. Vos (Waterschap Noord, vz)")]
+    assert [e.value for e in entries] == ["Kolff", "Bos (PrvN)", None,
+                                          {"name": "Vos", "org": "WSN", "role": "voorzitter"}]
+    assert "`VB` is not in [organisations]" in entries[0].note
+    assert "`XYZ` is not in [organisations]" in entries[2].note
+
+
+def test_headings_in_capitals_become_sentence_case_keeping_codes_and_acronyms():
+    owners = Owners(configure_fixture(), (), ("wrt", "WRT", "Waterregietafel Noord"))
+    assert sentence_case("STAND VAN ZAKEN WATERPEIL", owners) == "Stand van zaken waterpeil"
+    assert sentence_case("(CONCEPT) AFSPRAKEN MET PRVN EN WRT (BAK OEK) 2024-II", owners) \
+        == "(Concept) afspraken met PrvN en WRT (BAK OEK) 2024-II"
+    assert sentence_case("Al in zinsvorm", owners) == "Al in zinsvorm"
+    assert join("vergunning-", "houders") == "vergunninghouders"
+    assert join("Noord-", "Holland") == "Noord- Holland"
+
+
+def test_action_owners_are_written_so_that_the_format_reads_them():
+    import datetime as dt
+    owners = Owners(configure_fixture(), ("Ann Smith",), ("wrt", "WRT", "Waterregietafel Noord"))
+    day = dt.date(2024, 3, 12)
+    assert read_entry("ACTIE: PrvN´s stuurt de brief", owners, day).text \
+        == "Actie (PrvN): PrvN´s stuurt de brief"
+    assert read_entry("Action: Ann Smith to draft the letter, before 2 April", owners, day).text \
+        == "Action: Ann Smith to draft the letter, before 2024-04-02"
+    line = read_entry("Actie: WRT komt terug op dit punt", owners, day)
+    assert line.kind == "action" and "owned by the body itself" in line.notes[0]
+    line = read_entry("Actie: GemA plant dit voor 1 juni", owners, day)
+    assert line.text == "Actie: GemA plant dit voor 1 juni"
+    assert "`voor 1 juni` may be a due date — write `uiterlijk 2024-06-01`" in line.notes[0]
+
+
+def configure_fixture(tmp=None):
+    import tempfile
+    folder = Path(tempfile.mkdtemp())
+    (folder / "config.toml").write_text(fixtures.CONFIG, encoding="utf-8")
+    try:
+        return configure(folder / "config.toml")
+    finally:
+        shutil.rmtree(folder)
