@@ -59,9 +59,17 @@ ITEMS_NL = [
 
 
 def write_pdf(path: Path, scanned: bool = False) -> Path:
-    """The seed's layout: a header table, numbered capital headings in bold, • and o bullets."""
+    """The seed's layout: a header table, numbered capital headings in bold, • and o bullets,
+    two pages with a running footer."""
     from fpdf import FPDF
-    pdf = FPDF(format="A4")
+
+    class Minutes(FPDF):
+        def footer(self):
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 5, f"Waterregietafel Noord - verslag 12 maart 2024 - {self.page_no()}")
+
+    pdf = (FPDF if scanned else Minutes)(format="A4")      # a scan is an image only
     pdf.core_fonts_encoding = "windows-1252"     # Helvetica then has • ´ ë
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
@@ -76,6 +84,8 @@ def write_pdf(path: Path, scanned: bool = False) -> Path:
         pdf.multi_cell(120, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     for number, (title, bullets) in enumerate(ITEMS_NL, 1):
+        if number == 3:
+            pdf.add_page()
         pdf.set_font("Helvetica", "B", 10)
         pdf.cell(0, 6, f"{number}. {title}", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=10)

@@ -13,7 +13,7 @@ from notulist.pipeline import check, configure
 from notulist.importer.attendees import read_person, split_people
 from notulist.importer.entries import Owners, read_entry
 from notulist.importer.items import sentence_case
-from notulist.importer.lines import join
+from notulist.importer.lines import Line, blocks_of, join
 from notulist.importer.run import import_documents
 
 import import_fixtures as fixtures
@@ -67,6 +67,7 @@ def test_a_pdf_in_the_seed_layout_imports_and_passes_strict_check(archive, tmp_p
     assert "\n  - Actie: WSN deelt de meetreeksen met PrvN, uiterlijk 2024-04-05.\n" in body
     assert "- Actie (RWS, GemA): afstemmen over de omleidingsroute." in body
     assert "`secretariaat` reads as a description" in report and "check: no problems" in report
+    assert "pagina" not in body                     # the running footer is left out
     check(archive, strict=True)
 
 
@@ -80,7 +81,7 @@ def test_a_docx_imports_with_its_action_table_and_without_its_properties(archive
            "2024-05-01.\n- Actie (GemA): Uitnodigen van de buurgemeenten.\n" in body
     text = (archive.parent / "content/wrt/2024-03-12.md").read_text(encoding="utf-8")
     assert "Geheim" not in text and "Geheim" not in report
-    assert "actions: 4, decisions: 1; approves 2024-01-15" in report
+    assert "actions: 4, decisions: 1" in report and "approves: 2024-01-15" in report
     result = check(archive, strict=True)
     assert result.problems == []
 
@@ -189,6 +190,29 @@ def test_the_check_result_of_the_new_file_is_in_the_report(archive, tmp_path):
     assert "no date in the document: 2024-05-06 taken from the file name" in report
     assert "action without owner" in report
     assert "wrt/2024-05-06.md:8: warning: this action has no owner" in report
+
+
+def test_an_archive_imported_in_one_go_approves_its_own_meetings(archive, tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Datum: 4 april 2024\n\n1. OPENING\n• WSN opent.\n", encoding="utf-8")
+    second.write_text("Datum: 2 mei 2024\n\n1. OPENING\n• Het verslag van de vorige "
+                      "vergadering wordt ongewijzigd vastgesteld.\n", encoding="utf-8")
+    code, report = run_import(archive, str(second), str(first), "--body", "wrt")
+    assert code == 0, report
+    assert meeting(archive, "wrt/2024-05-02")[0]["approves"] == "2024-04-04"
+    assert "approves" not in meeting(archive, "wrt/2024-04-04")[0]   # 2024-01-15 is not named
+    assert "taken as the previous meeting in the archive, 2024-04-04" in report
+    check(archive, strict=True)
+
+
+def test_word_symbol_bullets_and_wrapped_lines_become_one_list():
+    lines = [Line("1. OPENING", "line 1"), Line("\uf0b7 Een zin die door-", "line 2"),
+             Line("loopt op de volgende regel", "line 3"), Line("", "line 4"),
+             Line("en na een witregel.", "line 5"), Line("\uf0a7 Actie: WSN belt.", "line 6")]
+    assert [(type(b).__name__, getattr(b, "level", 0), b.text) for b in blocks_of(lines)] == [
+        ("Heading", 1, "1. OPENING"),
+        ("Bullet", 1, "Een zin die doorloopt op de volgende regel en na een witregel."),
+        ("Bullet", 2, "Actie: WSN belt.")]
 
 
 def test_an_unknown_organisation_is_kept_out_of_the_front_matter_and_reported():

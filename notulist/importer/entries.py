@@ -127,9 +127,10 @@ def _due(text: str, meeting: dt.date, notes: list[str]) -> str:
     return text
 
 
-def approved_minutes(text: str, meeting: dt.date) -> dt.date | None:
-    """`Het verslag van 10 juli 2023 wordt vastgesteld` -> 2023-07-10."""
+def approved_minutes(text: str, meeting: dt.date) -> tuple[bool, dt.date | None]:
+    """`Het verslag van 10 juli 2023 wordt vastgesteld` -> (True, 2023-07-10); without a
+    date (`het verslag van de vorige vergadering …`) -> (True, None)."""
     if not APPROVAL.search(text):
-        return None
+        return False, None
     found = find_date(text, meeting - dt.timedelta(days=366))
-    return found[0] if found and found[0] < meeting else None
+    return True, found[0] if found and found[0] < meeting else None

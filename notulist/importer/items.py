@@ -23,7 +23,7 @@ class Body:
     items: list[str] = field(default_factory=list)
     actions: int = 0
     decisions: int = 0
-    approves: list[tuple[dt.date, str]] = field(default_factory=list)
+    approves: list[tuple[dt.date | None, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -81,8 +81,8 @@ def _text_block(block, section: bool, owners: Owners, meeting: dt.date, language
     body.actions += line.kind == "action"
     body.decisions += line.kind == "decision"
     body.notes += [(block.where, f"{n}: `{_short(block.text)}`") for n in line.notes or ()]
-    approved = approved_minutes(text, meeting)
-    if approved:
+    approval, approved = approved_minutes(text, meeting)
+    if approval:
         body.approves.append((approved, block.where))
     if isinstance(block, Bullet):
         indent = "  " if block.level > 1 and out and re.match(r"^\s*- ", out[-1]) else ""

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .document import Block, Bullet, Document, Heading, Paragraph, Row, Unreadable
 
-BULLET = re.compile(r"^\s*([•●▪■◦○o·\-–*])\s+(\S.*)$")
-SUB_BULLETS = "o◦○▪■"
+# Word's Symbol and Wingdings bullets reach a PDF as private-use characters (U+F0B7, U+F0A7)
+BULLET = re.compile(r"^\s*([•●▪■◦○o·\-–*\uf0b7\uf0a7\uf0d8\uf076])\s+(\S.*)$")
+SUB_BULLETS = "o◦○▪■\uf0a7"
 NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(?:[.)]\s*|\s+)(\S.*)$")
 # `Vergaderplaats  Webex`, `Datum: 3 maart 2024`: a label cell, then its value
 LABELLED = re.compile(r"^\s*([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ -]{0,30}?)(?:\s*:\s+|\s{2,})(\S.*)$")

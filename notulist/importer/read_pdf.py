@@ -4,6 +4,8 @@ pdfminer.six's characters are read directly, without its layout analysis: the li
 minutes are simple rows of text, and grouping characters here is several times faster."""
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 from .document import Document, Unreadable
@@ -20,20 +22,34 @@ def read_pdf(path: Path) -> Document:
     from pdfminer.psparser import PSException
     device = PDFPageAggregator(PDFResourceManager(caching=True), laparams=None)
     interpreter = PDFPageInterpreter(device.rsrcmgr, device)
-    lines: list[Line] = []
+    pages: list[list[Line]] = []
     try:
         with path.open("rb") as handle:
             for number, page in enumerate(PDFPage.get_pages(handle), 1):
                 interpreter.process_page(page)
                 chars = [c for c in _flatten(device.get_result()) if isinstance(c, LTChar)]
-                lines += _page_lines(chars, number)
+                pages.append(_page_lines(chars, number))
     except (PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise Unreadable(f"this PDF cannot be read ({type(exc).__name__}) — open it and save "
                          "or print it as PDF again, then import that file") from None
-    if not any(line.text.strip() for line in lines):
+    lines = _without_running_lines(pages)
+    # a scan may carry a stamped page number or footer: judge by the amount of text
+    if sum(len(line.text.strip()) for line in lines) < 100 * max(len(pages), 1):
         raise Unreadable("this PDF has no text layer (a scan?) — make its text readable "
                          "first with `ocrmypdf FILE.pdf FILE-ocr.pdf`, then import FILE-ocr.pdf")
     return Document(str(path), tuple(blocks_of(lines)))
+
+
+def _without_running_lines(pages: list[list[Line]]) -> list[Line]:
+    """Leave out a running header or footer: a top or bottom line that most pages repeat."""
+    def edges(page):
+        texts = [line for line in page if line.text.strip()]
+        return texts[:2] + texts[-2:]
+    shape = lambda line: re.sub(r"\d+", "#", " ".join(line.text.split()))
+    counts = Counter(s for page in pages for s in {shape(line) for line in edges(page)})
+    running = {s for s, n in counts.items() if len(pages) > 1 and n > len(pages) / 2}
+    return [line for page in pages for line in page
+            if not (shape(line) in running and line in edges(page))]
 
 
 def _flatten(container):

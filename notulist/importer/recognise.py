@@ -31,9 +31,11 @@ class Draft:
     recognised: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)    # (where, what to check)
     accepted: tuple[str, ...] = ()
+    approvals: list[tuple[dt.date | None, str]] = field(default_factory=list)  # (minutes, where)
 
 
-def recognise(document: Document, config: Config, body: str, archive: Archive) -> Draft:
+def recognise(document: Document, config: Config, body: str) -> Draft:
+    """The draft; its `approves:` is settled later against the archive (settle_approval)."""
     blocks = list(document.blocks)
     level = item_level(blocks)
     first = next((i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level
@@ -49,10 +51,10 @@ def recognise(document: Document, config: Config, body: str, archive: Archive) -
     front = {"date": date.isoformat(), "time": meeting_time(header),
              "location": squeeze(header.fields.get("location", "")) or None,
              "title": _title(header), "attendees": attendees or None, "absent": absent or None}
-    approves, approval_notes = _approves(text.approves, archive)
-    front = {k: v for k, v in {**front, "approves": approves, "status": "draft"}.items() if v}
-    draft = Draft(date, front, text.markdown, accepted=document.accepted)
-    draft.notes = ([date_note] if date_note else []) + notes + text.notes + approval_notes
+    front = {k: v for k, v in {**front, "status": "draft"}.items() if v}
+    draft = Draft(date, front, text.markdown, accepted=document.accepted,
+                  approvals=text.approves)
+    draft.notes = ([date_note] if date_note else []) + notes + text.notes
     draft.recognised = _summary(front, attendees, absent, text)
     return draft
 
@@ -85,18 +87,27 @@ def _name(attendee) -> str | None:
     return re.sub(r"\s*\([^()]*\)$", "", attendee) or None
 
 
-def _approves(found: list[tuple[dt.date, str]], archive: Archive
-              ) -> tuple[str | None, list[tuple[str, str]]]:
-    for date, where in found:
-        meeting = date.isoformat()
-        if meeting in archive.approved:
-            return None, [(where, f"these minutes approve {meeting}, which another meeting "
-                           "approved already — `approves:` left out")]
-        if meeting in archive.ids:
-            return meeting, []
-        return None, [(where, f"these minutes approve {meeting}, which is not in the archive — "
-                       f"add `approves: {meeting}` once it is")]
-    return None, []
+def settle_approval(draft: Draft, archive: Archive) -> None:
+    """`approves:` only for minutes in the archive that no other meeting approved."""
+    for date, where in draft.approvals[:1]:
+        earlier = sorted(i for i in archive.ids if i < draft.date.isoformat())
+        meeting = date.isoformat() if date else (earlier[-1] if earlier else None)
+        if meeting is None:
+            draft.notes.append((where, "these minutes approve earlier minutes, but the archive "
+                                "has none before this meeting — add `approves:` once it has"))
+        elif meeting in archive.approved:
+            draft.notes.append((where, f"these minutes approve {meeting}, which another meeting "
+                                "approved already — `approves:` left out"))
+        elif meeting not in archive.ids:
+            draft.notes.append((where, f"these minutes approve {meeting}, which is not in the "
+                                f"archive — add `approves: {meeting}` once it is"))
+        else:
+            if date is None:
+                draft.notes.append((where, f"approval of minutes without a date: taken as the "
+                                    f"previous meeting in the archive, {meeting}"))
+            status = draft.front.pop("status")
+            draft.front.update(approves=meeting, status=status)
+            draft.recognised.append(f"approves: {meeting}")
 
 
 def _summary(front: dict, attendees: list, absent: list, text) -> list[str]:
@@ -108,6 +119,5 @@ def _summary(front: dict, attendees: list, absent: list, text) -> list[str]:
                  f"absent: {len(absent)}")
     lines.append(f"agenda items: {len(text.items)}" + (f" ({'; '.join(text.items)})"
                                                         if text.items else ""))
-    lines.append(f"actions: {text.actions}, decisions: {text.decisions}"
-                 + (f"; approves {front['approves']}" if "approves" in front else ""))
+    lines.append(f"actions: {text.actions}, decisions: {text.decisions}")
     return lines

@@ -14,7 +14,7 @@ from ..config import Config
 from ..pipeline import check, configure
 from ..problems import BuildFailed, Problem
 from .document import Document, Unreadable
-from .recognise import Archive, Draft, recognise
+from .recognise import Archive, Draft, recognise, settle_approval
 from .report import report_draft, report_failure
 
 APPROVES = re.compile(r"^approves:\s*['\"]?([\w/-]+?)['\"]?\s*$", re.M)
@@ -46,6 +46,7 @@ def import_documents(config_path: Path, files: list[Path], body: str, out: TextI
             report_failure(source, str(refusal), out)
     if not imported:
         return 1 if failed else 0
+    _settle_approvals(imported, archive)
     problems = _check(config, imported, dry_run)
     for item in imported:
         mine = [p for p in problems if Path(p.path).resolve() == item.target.resolve()]
@@ -70,7 +71,7 @@ def read_archive(config: Config, body: str) -> Archive:
 
 def _import_one(source: Path, config: Config, body: str, archive: Archive,
                 imported: list[Imported], accept_changes: bool) -> Imported:
-    draft = recognise(read_document(source, accept_changes), config, body, archive)
+    draft = recognise(read_document(source, accept_changes), config, body)
     target = config.content_dir / body / f"{draft.date.isoformat()}.md"
     earlier = next((i.source for i in imported if i.target == target), None)
     if target.exists() or earlier:
@@ -79,6 +80,15 @@ def _import_one(source: Path, config: Config, body: str, archive: Archive,
                          if earlier else "") + " — this meeting was imported before; remove "
                          "that file first to import it again")
     return Imported(source, target, draft, meeting_text(draft))
+
+
+def _settle_approvals(imported: list[Imported], archive: Archive) -> None:
+    """In date order, so an old archive imported in one go approves its own meetings."""
+    ids, approved = set(archive.ids) | {i.target.stem for i in imported}, set(archive.approved)
+    for item in sorted(imported, key=lambda i: i.target.stem):
+        settle_approval(item.draft, Archive(frozenset(ids), frozenset(approved)))
+        approved.add(item.draft.front.get("approves"))
+        item.text = meeting_text(item.draft)
 
 
 def read_document(source: Path, accept_changes: bool) -> Document:
