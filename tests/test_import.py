@@ -205,6 +205,24 @@ def test_an_archive_imported_in_one_go_approves_its_own_meetings(archive, tmp_pa
     check(archive, strict=True)
 
 
+def test_a_chair_field_gives_the_listed_attendee_a_role(archive, tmp_path):
+    source = tmp_path / "m.txt"
+    source.write_text("Date: 6 May 2024\nChair: Ms. Okafor\nPresent: Ms. Okafor (HBA), "
+                      "Mr. Lindqvist\n\n1. WELCOME\n• Opened.\n", encoding="utf-8")
+    code, report = run_import(archive, str(source), "--body", "hb")
+    assert code == 0, report
+    assert meeting(archive, "hb/2024-05-06")[0]["attendees"] == [
+        {"name": "Okafor", "org": "HBA", "role": "chair"}, "Lindqvist"]
+    assert "`Mr. Lindqvist`: an attendee without organisation — written as `Lindqvist`" in report
+
+
+def test_an_unknown_body_is_one_error(archive, tmp_path, capsys):
+    code = main(["import", str(fixtures.write_text(tmp_path / "m.txt")), "--body", "nope",
+                 "--config", str(archive)])
+    assert code == 1
+    assert "config.toml:1: there is no body `nope` — use one of: wrt, hb" in capsys.readouterr().err
+
+
 def test_word_symbol_bullets_and_wrapped_lines_become_one_list():
     lines = [Line("1. OPENING", "line 1"), Line("\uf0b7 Een zin die door-", "line 2"),
              Line("loopt op de volgende regel", "line 3"), Line("", "line 4"),

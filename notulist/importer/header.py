@@ -80,24 +80,43 @@ def meeting_time(header: Header) -> str | None:
     return find_time(header.fields.get("time", "")) or find_time(rest)
 
 
-def people(header: Header, config: Config) -> tuple[list, list, list[tuple[str, str]]]:
+def people(header: Header, config: Config, language: str
+           ) -> tuple[list, list, list[tuple[str, str]]]:
     """attendees, absent and the notes (where, text) of what was uncertain."""
     attendees, absent, notes = [], [], []
-    for name, role in (("voorzitter", "voorzitter"), ("secretaris", "secretaris"),
-                       ("attendees", None), ("absent", None)):
+    for name, target in (("attendees", attendees), ("absent", absent)):
         for written in split_people(header.fields.get(name, "")):
-            entry = read_person(written, config, role)
+            entry = read_person(written, config)
             if entry.note:
                 notes.append((header.where[name], entry.note))
             if entry.value is not None:
-                target = absent if name == "absent" else attendees
-                if not _named_twice(entry.value, target):
-                    target.append(entry.value)
+                target.append(entry.value)
+    for name, english in (("voorzitter", "chair"), ("secretaris", "secretary")):
+        for written in split_people(header.fields.get(name, "")):
+            entry = read_person(written, config, role=english if language == "en" else name)
+            listed = _listed(entry.value, attendees)
+            if listed is not None:          # named again in `Aanwezig`: give it the role
+                attendees[listed] = _with_role(attendees[listed], entry.value["role"])
+                continue
+            if entry.note:
+                notes.append((header.where[name], entry.note))
+            if entry.value is not None:
+                attendees.insert(0, entry.value)
     return attendees, absent, notes
 
 
-def _named_twice(value, entries: list) -> bool:
-    """The chair named in `Voorzitter:` and again in `Aanwezig:` is one attendee."""
-    name = value.get("name") if isinstance(value, dict) else re.sub(r"\s*\(.*$", "", value)
-    return bool(name) and any((e.get("name") if isinstance(e, dict)
-                               else re.sub(r"\s*\(.*$", "", e)) == name for e in entries)
+def _name(value) -> str | None:
+    return value.get("name") if isinstance(value, dict) else re.sub(r"\s*\(.*$", "", value)
+
+
+def _listed(value, entries: list) -> int | None:
+    name = _name(value) if value is not None else None
+    return next((i for i, e in enumerate(entries) if name and _name(e) == name), None)
+
+
+def _with_role(entry, role: str) -> dict:
+    if isinstance(entry, dict):
+        return {**entry, "role": entry.get("role") or role}
+    org = re.search(r"\(([^()]*)\)$", entry)
+    return {k: v for k, v in (("name", _name(entry)), ("org", org and org.group(1)),
+                              ("role", role)) if v}

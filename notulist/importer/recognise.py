@@ -43,9 +43,9 @@ def recognise(document: Document, config: Config, body: str) -> Draft:
     header = read_header([Paragraph(b.text, b.where) if isinstance(b, Heading) else b
                           for b in blocks[:first]])
     date, date_note = _date(header, document.path)
-    attendees, absent, notes = people(header, config)
-    names = tuple(_name(a) for a in attendees + absent if _name(a))
     settings = config.bodies[body]
+    attendees, absent, notes = people(header, config, settings.language)
+    names = tuple(_name(a) for a in attendees + absent if _name(a))
     owners = Owners(config, names, (settings.key, settings.short, settings.name))
     text = write_body(blocks[first:], owners, date, settings.language)
     front = {"date": date.isoformat(), "time": meeting_time(header),
