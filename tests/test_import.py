@@ -226,11 +226,14 @@ def test_an_unknown_body_is_one_error(archive, tmp_path, capsys):
 def test_word_symbol_bullets_and_wrapped_lines_become_one_list():
     lines = [Line("1. OPENING", "line 1"), Line("\uf0b7 Een zin die door-", "line 2"),
              Line("loopt op de volgende regel", "line 3"), Line("", "line 4"),
-             Line("en na een witregel.", "line 5"), Line("\uf0a7 Actie: WSN belt.", "line 6")]
+             Line("en na een witregel met", "line 5"), Line("AVIM EN COA", "line 6"),
+             Line("\uf0a7 Actie: WSN belt.", "line 7"), Line("", "line 8"),
+             Line("ACTIEPUNTEN", "line 9")]
     assert [(type(b).__name__, getattr(b, "level", 0), b.text) for b in blocks_of(lines)] == [
         ("Heading", 1, "1. OPENING"),
-        ("Bullet", 1, "Een zin die doorloopt op de volgende regel en na een witregel."),
-        ("Bullet", 2, "Actie: WSN belt.")]
+        ("Bullet", 1, "Een zin die doorloopt op de volgende regel en na een witregel met "
+                      "AVIM EN COA"),
+        ("Bullet", 2, "Actie: WSN belt."), ("Heading", 1, "ACTIEPUNTEN")]
 
 
 def test_an_unknown_organisation_is_kept_out_of_the_front_matter_and_reported():

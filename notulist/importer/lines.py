@@ -49,6 +49,8 @@ def blocks_of(lines: list[Line]) -> list[Block]:
             gap = gap or not text.strip()
             continue
         heading = heading_of(line, body_size, blocks)
+        if heading and _wrapped(open_block, heading, gap):
+            heading = None
         if heading and isinstance(open_block, Heading) and _goes_on(open_block, line):
             blocks[-1] = open_block = Heading(join(open_block.text, text), open_block.where,
                                               open_block.level, open_block.bold)
@@ -88,9 +90,15 @@ def heading_of(line: Line, body_size: float, blocks: list[Block]) -> Heading | N
     if styled and body_size and not FINISHED.search(text) and len(text) <= 80:
         return Heading(text, line.where, 1, bold=True)
     if shouting(re.sub(r"\([^)]*\)", "", text)) and len(text.split()) <= 8 \
-            and not text.endswith(",") and not LABELLED.match(line.text):
+            and not re.search(r"[.,;]$", text) and not LABELLED.match(line.text):
         return Heading(text, line.where, 1, bold=False)
     return None
+
+
+def _wrapped(open_block, heading: Heading, gap: bool) -> bool:
+    """`AVIM` or `VNG EN IPO` on a line of its own in a sentence that goes on is no heading."""
+    return isinstance(open_block, (Bullet, Paragraph)) and not gap and not heading.bold \
+        and not NUMBERED.match(heading.text) and not FINISHED.search(open_block.text)
 
 
 def shouting(text: str) -> bool:

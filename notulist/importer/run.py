@@ -48,6 +48,8 @@ def import_documents(config_path: Path, files: list[Path], body: str, out: TextI
         return 1 if failed else 0
     _settle_approvals(imported, archive)
     problems = _check(config, imported, dry_run)
+    targets = {i.target.resolve() for i in imported}
+    elsewhere = [p for p in problems if not p.warning and Path(p.path).resolve() not in targets]
     for item in imported:
         mine = [p for p in problems if Path(p.path).resolve() == item.target.resolve()]
         failed += any(not p.warning for p in mine)
@@ -56,6 +58,9 @@ def import_documents(config_path: Path, files: list[Path], body: str, out: TextI
             out.write(item.text)
         report_draft(item.source, item.target.relative_to(config.root), item.draft, mine,
                      dry_run, out)
+    if elsewhere:
+        out.write(f"note: `check` also found {len(elsewhere)} error(s) in other files of the "
+                  "site; `build.py check` lists them\n")
     return 1 if failed else 0
 
 
