@@ -99,6 +99,43 @@ def write_pdf(path: Path, scanned: bool = False) -> Path:
     return path
 
 
+def write_pdf_english(path: Path) -> Path:
+    """Another layout: a large title, `Label: value` lines, unnumbered headings in a larger
+    bold font, paragraphs apart by a little space, and an action list."""
+    from fpdf import FPDF
+    pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, "Harbour Board - minutes", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    for line in ("Date: Thursday 11 April 2024", "Time: 9.30 to 11.00",
+                 "Venue: Pilot Station", "Attendees: Ms. Okafor (HBA), Dr. Haddad (RWS), "
+                 "Mr. Lindqvist (Port Operators)", "Apologies: Mr. Brennan (HBA)"):
+        pdf.multi_cell(170, 5, line, new_x="LMARGIN", new_y="NEXT")
+    for title, paragraphs in (
+            ("Welcome", ["The chair opened the meeting and welcomed the pilots' "
+                         "representative, who attended as a guest for the item on tides.",
+                         "The minutes of the previous meeting were approved."]),
+            ("Tidal windows", ["RWS reported on the new tidal windows for deep-draught "
+                               "vessels, which take effect in May and were agreed with the "
+                               "port operators after a trial of six weeks.",
+                               "Decision: the board adopts the new tidal windows."]),
+            ("Action items", ["HBA: update the port guide, due 1 May 2024.",
+                              "inform the shipping agents (Dr. Haddad)"])):
+        pdf.ln(4)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        for text in paragraphs:
+            if title == "Action items":
+                text = "- " + text
+            pdf.multi_cell(110, 5, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
 def _scan_image():
     from PIL import Image, ImageDraw
     image = Image.new("L", (800, 400), 255)

@@ -101,6 +101,28 @@ def test_english_extracted_text_imports_with_chair_absentees_and_due_date(archiv
     check(archive, strict=True)
 
 
+def test_an_english_pdf_with_headings_by_font_size_and_paragraphs(archive, tmp_path):
+    source = fixtures.write_pdf_english(tmp_path / "minutes.pdf")
+    code, report = run_import(archive, str(source), "--body", "hb")
+    assert code == 0, report
+    front, body = meeting(archive, "hb/2024-04-11")
+    assert front == {"date": "2024-04-11", "time": "09:30-11:00", "location": "Pilot Station",
+                     "title": "Harbour Board - minutes",
+                     "attendees": ["Okafor (HBA)", "Haddad (RWS)", "Lindqvist (PO)"],
+                     "absent": ["Brennan (HBA)"], "approves": "2024-02-01", "status": "draft"}
+    assert body.split("## ")[1:] == [
+        "Welcome\n\nThe chair opened the meeting and welcomed the pilots' representative, who "
+        "attended as a guest for the item on tides.\n\nThe minutes of the previous meeting were "
+        "approved.\n\n",
+        "Tidal windows\n\nRWS reported on the new tidal windows for deep-draught vessels, which "
+        "take effect in May and were agreed with the port operators after a trial of six "
+        "weeks.\n\nDecision: the board adopts the new tidal windows.\n\n",
+        "Action items\n\n- Action (HBA): update the port guide, due 2024-05-01.\n"
+        "- Action (Haddad): inform the shipping agents.\n"]
+    assert "agenda item guessed from bold or large text: `Tidal windows`" in report
+    check(archive, strict=True)
+
+
 def test_tracked_changes_are_refused_until_accepted(archive, tmp_path):
     source = fixtures.add_tracked_insertion(fixtures.write_docx(tmp_path / "v.docx"),
                                             "toegevoegde zin")

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .attendees import match_organisation
+from .attendees import HONORIFIC, match_organisation
 from .dates import find_date
 
 KEYWORD = re.compile(r"^(?P<kw>actiepunt|acties?|action(?:\s+point)?|besluit(?:en)?|decision|"
@@ -57,7 +57,7 @@ def read_entry(text: str, owners: Owners, meeting: dt.date) -> Line:
 def _listed_owners(written: str, owners: Owners, notes: list[str]) -> list[str]:
     found = []
     for part in re.split(r",|&|\ben\b|\band\b", written):
-        part = part.strip()
+        part = HONORIFIC.sub("", part.strip()).strip()
         code = match_organisation(part, owners.config) if part else None
         if code or part in owners.names:
             found.append(code or part)

@@ -49,11 +49,14 @@ def write_body(blocks: list[Block], owners: Owners, meeting: dt.date, language: 
 
 
 def item_level(blocks: list[Block]) -> int:
-    """Agenda items are the highest headings that carry a number (else the highest)."""
+    """Agenda items are the highest headings that carry a number; without numbers, the
+    level most headings have (a title above them is no item)."""
+    levels = [b.level for b in blocks if isinstance(b, Heading) and b.level]
     numbered = [b.level for b in blocks if isinstance(b, Heading) and b.level
                 and NUMBERED.match(b.text)]
-    levels = numbered or [b.level for b in blocks if isinstance(b, Heading) and b.level]
-    return min(levels, default=1)
+    if numbered or not levels:
+        return min(numbered, default=1)
+    return max(sorted(set(levels)), key=levels.count)
 
 
 def _heading(block: Heading, level: int, owners: Owners, body: Body, out: list[str]) -> bool:

@@ -43,6 +43,7 @@ def blocks_of(lines: list[Line]) -> list[Block]:
     body_size = _body_size(lines)
     blocks: list[Block] = []
     open_block, gap, in_header = None, False, True
+    sizes: dict[int, float] = {}            # heading's index -> its font size
     for line in lines:
         text = line.text.rstrip()
         if not text.strip() or PAGE_NUMBER.match(text):
@@ -56,7 +57,9 @@ def blocks_of(lines: list[Line]) -> list[Block]:
                                               open_block.level, open_block.bold)
         elif heading:
             blocks.append(heading)
-            open_block, in_header = heading, False
+            sizes[len(blocks) - 1] = line.size
+            in_header = in_header and not _ends_header(heading, blocks)
+            open_block = heading
         elif in_header and (row := _row(text, line.where)):
             blocks.append(row)
             open_block = row
@@ -72,7 +75,20 @@ def blocks_of(lines: list[Line]) -> list[Block]:
         else:
             blocks.append(open_block := Paragraph(squeeze(text), line.where))
         gap = False
-    return blocks
+    return _levelled(blocks, sizes)
+
+
+def _ends_header(heading: Heading, blocks: list[Block]) -> bool:
+    """A title above the header table does not end it; an agenda item does."""
+    return bool(NUMBERED.match(heading.text)) or any(
+        isinstance(b, (Row, Paragraph, Bullet)) for b in blocks)
+
+
+def _levelled(blocks: list[Block], sizes: dict[int, float]) -> list[Block]:
+    """The larger the font, the higher the heading: a title above the agenda items."""
+    ranks = {size: rank for rank, size in enumerate(sorted(set(sizes.values()), reverse=True), 1)}
+    return [Heading(b.text, b.where, ranks[sizes[i]], b.bold) if i in sizes else b
+            for i, b in enumerate(blocks)]
 
 
 def heading_of(line: Line, body_size: float, blocks: list[Block]) -> Heading | None:
@@ -138,6 +154,8 @@ def _continued(block: Bullet | Paragraph, text: str) -> Bullet | Paragraph:
 def join(before: str, after: str) -> str:
     """Re-join a wrapped line; `vergunning-` + `houders` is one word again."""
     before, after = squeeze(before), squeeze(after)
+    if before.endswith("\u00ad"):                  # a soft hyphen: the word goes on
+        return before[:-1] + after
     if re.search(r"[a-zà-ÿ]-$", before) and re.match(r"[a-zà-ÿ]", after):
         return before[:-1] + after
     return f"{before} {after}".strip()

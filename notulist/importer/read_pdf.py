@@ -12,6 +12,7 @@ from .document import Document, Unreadable
 from .lines import Line, blocks_of
 
 BOLD = ("bold", "black", "heavy", "semibold", "demi")
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"})
 
 
 def read_pdf(path: Path) -> Document:
@@ -61,21 +62,23 @@ def _flatten(container):
 
 
 def _page_lines(chars: list, number: int) -> list[Line]:
-    """Characters grouped by baseline, top to bottom; a wide gap becomes two spaces."""
+    """Characters grouped by baseline, top to bottom; a wide gap becomes two spaces, and a
+    line further below the last than the page's usual line pitch follows a blank line."""
     rows: dict[float, list] = {}
     for char in chars:
         if char.get_text().strip() or char.get_text() == " ":
             key = next((k for k in rows if abs(k - char.y0) <= char.size * 0.4), char.y0)
             rows.setdefault(key, []).append(char)
-    lines, previous_bottom = [], None
-    for row_number, key in enumerate(sorted(rows, reverse=True), 1):
+    baselines = sorted(rows, reverse=True)
+    pitches = sorted(a - b for a, b in zip(baselines, baselines[1:]))
+    pitch = pitches[len(pitches) // 2] if pitches else 0.0
+    lines = []
+    for row_number, key in enumerate(baselines, 1):
         row = sorted(rows[key], key=lambda c: c.x0)
-        size = max(c.size for c in row)
-        top = max(c.y1 for c in row)
-        if previous_bottom is not None and previous_bottom - top > size * 0.9:
-            lines.append(Line("", f"page {number}"))      # a blank line between paragraphs
-        previous_bottom = min(c.y0 for c in row)
-        lines.append(Line(_joined(row), f"page {number}, line {row_number}", size, _bold(row)))
+        if row_number > 1 and baselines[row_number - 2] - key > pitch * 1.35:
+            lines.append(Line("", f"page {number}"))
+        lines.append(Line(_joined(row), f"page {number}, line {row_number}",
+                          max(c.size for c in row), _bold(row)))
     return lines
 
 
@@ -87,7 +90,7 @@ def _joined(row: list) -> str:
             text += "  " if gap > char.size * 1.5 else " " if gap > char.size * 0.15 else ""
         text += char.get_text()
         previous = char
-    return text
+    return text.translate(LIGATURES)
 
 
 def _bold(row: list) -> bool:
