@@ -288,6 +288,8 @@ def test_action_owners_are_written_so_that_the_format_reads_them():
         == "Action: Ann Smith to draft the letter, before 2024-04-02"
     line = read_entry("Actie: WRT komt terug op dit punt", owners, day)
     assert line.kind == "action" and "owned by the body itself" in line.notes[0]
+    line = read_entry("Update: the letter went out", owners, day)
+    assert line.text == "**Update:** the letter went out" and "status line" in line.notes[0]
     line = read_entry("Actie: GemA plant dit voor 1 juni", owners, day)
     assert line.text == "Actie: GemA plant dit voor 1 juni"
     assert "`voor 1 juni` may be a due date — write `uiterlijk 2024-06-01`" in line.notes[0]

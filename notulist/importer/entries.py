@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..body import DEFAULT_KEYWORDS
 from .attendees import HONORIFIC, match_organisation
 from .dates import find_date
 
@@ -39,7 +40,7 @@ class Line:
 def read_entry(text: str, owners: Owners, meeting: dt.date) -> Line:
     keyword = KEYWORD.match(text)
     if not keyword:
-        return Line(text)
+        return _status_word(text, owners)
     word = WRITTEN[re.sub(r"\s+", " ", keyword.group("kw").lower())]
     rest, notes = keyword.group("rest"), []
     if word in ("Besluit", "Decision"):
@@ -52,6 +53,19 @@ def read_entry(text: str, owners: Owners, meeting: dt.date) -> Line:
     owned = f" ({', '.join(codes)})" if codes and (written or codes != _openers(rest, owners)) \
         else ""
     return Line(f"{word}{owned}: {rest}", "action", notes)
+
+
+def _status_word(text: str, owners: Owners) -> Line:
+    """`Update: …` opens a status line, which must name one action (`[[2024-01-15#A2]]`);
+    an old text cannot, so the word is written in bold and no longer read as a keyword."""
+    words = [w for kind in ("done", "dropped", "update") for w in
+             DEFAULT_KEYWORDS[kind] + owners.config.keywords.get(kind, ())]
+    status = re.match(rf"^({'|'.join(map(re.escape, words))})(\s*\([^)]*\))?\s*:\s*", text)
+    if not status or "[[" in text:
+        return Line(text)
+    return Line(f"**{status.group(0).strip()}** {text[status.end():]}", None, [
+        f"`{status.group(1)}:` opens a status line, which names the action it closes or notes "
+        f"— written in bold; write `{status.group(1)}: [[date#A1]] …` to link the action"])
 
 
 def _listed_owners(written: str, owners: Owners, notes: list[str]) -> list[str]:

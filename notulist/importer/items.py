@@ -14,6 +14,8 @@ ACTION_SECTIONS = ("actiepunten", "actielijst", "acties", "openstaande acties", 
 COLUMNS = {"action": ("actie", "action", "wat", "what", "omschrijving", "description", "task"),
            "owner": ("wie", "who", "owner", "eigenaar", "trekker", "verantwoordelijk"),
            "due": ("wanneer", "due", "deadline", "datum", "date", "when", "gereed")}
+STATUS_OR_ACTION = re.compile(r"(?i)(actie|action)\b|(afgerond|vervallen|stand|done|dropped|"
+                              r"update)\s*:")
 ESCAPE = re.compile(r"^(#|>|:::|\d+[.)]\s|[-*+]\s)")
 
 
@@ -78,7 +80,7 @@ def _heading(block: Heading, level: int, owners: Owners, body: Body, out: list[s
 def _text_block(block, section: bool, owners: Owners, meeting: dt.date, language: str,
                 body: Body, out: list[str]) -> None:
     text = block.text
-    if section and isinstance(block, Bullet) and not re.match(r"(?i)(actie|action)\b", text):
+    if section and isinstance(block, Bullet) and not STATUS_OR_ACTION.match(text):
         text = _section_action(text, owners, language)
     line = read_entry(text, owners, meeting)
     body.actions += line.kind == "action"
