@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -242,7 +241,8 @@ def test_an_unknown_body_is_one_error(archive, tmp_path, capsys):
     code = main(["import", str(fixtures.write_text(tmp_path / "m.txt")), "--body", "nope",
                  "--config", str(archive)])
     assert code == 1
-    assert "config.toml:1: there is no body `nope` — use one of: wrt, hb" in capsys.readouterr().err
+    printed = capsys.readouterr().err
+    assert "config.toml:1: there is no body `nope` — use one of: wrt, hb" in printed
 
 
 def test_word_symbol_bullets_and_wrapped_lines_become_one_list():
@@ -258,8 +258,8 @@ def test_word_symbol_bullets_and_wrapped_lines_become_one_list():
         ("Bullet", 2, "Actie: WSN belt."), ("Heading", 1, "ACTIEPUNTEN")]
 
 
-def test_an_unknown_organisation_is_kept_out_of_the_front_matter_and_reported():
-    config = configure_fixture()
+def test_an_unknown_organisation_is_kept_out_of_the_front_matter_and_reported(tmp_path):
+    config = configure_fixture(tmp_path)
     entries = [read_person(p, config) for p in split_people(
         "Dhr. Kolff (VB), Mevr. Bos (PrvN´s), (XYZ), Dr. Ir. Vos (Waterschap Noord, vz)")]
     assert [e.value for e in entries] == ["Kolff", "Bos (PrvN)", None,
@@ -268,8 +268,8 @@ def test_an_unknown_organisation_is_kept_out_of_the_front_matter_and_reported():
     assert "`XYZ` is not in [organisations]" in entries[2].note
 
 
-def test_headings_in_capitals_become_sentence_case_keeping_codes_and_acronyms():
-    owners = Owners(configure_fixture(), (), ("wrt", "WRT", "Waterregietafel Noord"))
+def test_headings_in_capitals_become_sentence_case_keeping_codes_and_acronyms(tmp_path):
+    owners = Owners(configure_fixture(tmp_path), (), ("wrt", "WRT", "Waterregietafel Noord"))
     assert sentence_case("STAND VAN ZAKEN WATERPEIL", owners) == "Stand van zaken waterpeil"
     assert sentence_case("(CONCEPT) AFSPRAKEN MET PRVN EN WRT (BAK OEK) 2024-II", owners) \
         == "(Concept) afspraken met PrvN en WRT (BAK OEK) 2024-II"
@@ -278,9 +278,9 @@ def test_headings_in_capitals_become_sentence_case_keeping_codes_and_acronyms():
     assert join("Noord-", "Holland") == "Noord- Holland"
 
 
-def test_action_owners_are_written_so_that_the_format_reads_them():
+def test_action_owners_are_written_so_that_the_format_reads_them(tmp_path):
     import datetime as dt
-    owners = Owners(configure_fixture(), ("Ann Smith",), ("wrt", "WRT", "Waterregietafel Noord"))
+    owners = Owners(configure_fixture(tmp_path), ("Ann Smith",), ("wrt", "WRT", "Waterregietafel Noord"))
     day = dt.date(2024, 3, 12)
     assert read_entry("ACTIE: PrvN´s stuurt de brief", owners, day).text \
         == "Actie (PrvN): PrvN´s stuurt de brief"
@@ -295,11 +295,6 @@ def test_action_owners_are_written_so_that_the_format_reads_them():
     assert "`voor 1 juni` may be a due date — write `uiterlijk 2024-06-01`" in line.notes[0]
 
 
-def configure_fixture(tmp=None):
-    import tempfile
-    folder = Path(tempfile.mkdtemp())
+def configure_fixture(folder: Path):
     (folder / "config.toml").write_text(fixtures.CONFIG, encoding="utf-8")
-    try:
-        return configure(folder / "config.toml")
-    finally:
-        shutil.rmtree(folder)
+    return configure(folder / "config.toml")

@@ -5,13 +5,15 @@ import datetime as dt
 import re
 
 MONTHS = {name: number for number, names in enumerate((
-    ("januari", "january", "jan"), ("februari", "february", "feb"), ("maart", "march", "mrt", "mar"),
+    ("januari", "january", "jan"), ("februari", "february", "feb"),
+    ("maart", "march", "mrt", "mar"),
     ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
     ("augustus", "august", "aug"), ("september", "sept", "sep"),
     ("oktober", "october", "okt", "oct"), ("november", "nov"), ("december", "dec")), 1)
     for name in names}
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:e|st|nd|rd|th)?\s+({_MONTH})\.?(?:,?\s+(\d{{4}}))?\b", re.I)
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:e|st|nd|rd|th)?\s+({_MONTH})\.?(?:,?\s+(\d{{4}}))?\b",
+                       re.I)
 MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
 ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 NUMERIC = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")

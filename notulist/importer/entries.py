@@ -15,8 +15,8 @@ WRITTEN = {"actie": "Actie", "acties": "Actie", "actiepunt": "Actie", "action": 
            "action point": "Action", "besluit": "Besluit", "besluiten": "Besluit",
            "decision": "Decision", "resolved": "Decision"}
 SEPARATOR = re.compile(r"^\s*(?:,|&|\ben\b|\band\b)\s*")
-DUE_WORD = re.compile(r"\b(uiterlijk|deadline|due|before|vóór|voor|by|tot)\b(?:\s+(?:op|on|de|het))?\s+",
-                      re.I)
+DUE_WORD = re.compile(r"\b(uiterlijk|deadline|due|before|vóór|voor|by|tot)\b"
+                      r"(?:\s+(?:op|on|de|het))?\s+", re.I)
 ENGINE_DUE = ("uiterlijk", "deadline", "due", "before")
 APPROVAL = re.compile(r"\b(?:verslag|notulen|minutes)\b.*?\b(?:vastgesteld|geaccordeerd|"
                       r"goedgekeurd|approved|adopted)\b", re.I)

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .document import Block, Bullet, Heading, Paragraph, Row
+from .document import Block, Bullet, Heading, Row
 from .entries import Owners, approved_minutes, read_entry
 from .lines import NUMBERED, shouting
 
