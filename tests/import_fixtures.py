@@ -205,6 +205,36 @@ def add_comment(path: Path, text: str) -> Path:
     return path
 
 
+def write_docx_plain(path: Path) -> Path:
+    """English minutes typed without heading styles: a bold title, `Label: value` lines,
+    bold numbered items, and bullets as list paragraphs with their own numbering levels."""
+    import docx
+    from docx.oxml.ns import qn
+    document = docx.Document()
+
+    def bold(text):
+        document.add_paragraph().add_run(text).bold = True
+
+    def bullet(text, level):
+        paragraph = document.add_paragraph(text, style="List Paragraph")
+        numbering = paragraph._p.get_or_add_pPr().makeelement(qn("w:numPr"), {})
+        for tag, value in (("w:ilvl", str(level)), ("w:numId", "1")):
+            numbering.append(numbering.makeelement(qn(tag), {qn("w:val"): value}))
+        paragraph._p.get_or_add_pPr().append(numbering)
+
+    bold("Harbour Board")
+    for line in ("Date: 16 May 2024", "Time: 14:00", "Location: Harbour Office",
+                 "Present: Ms. Okafor (HBA), Dr. Haddad (RWS)"):
+        document.add_paragraph(line)
+    bold("1. Welcome")
+    bullet("The chair opened the meeting.", 0)
+    bold("2. Berths")
+    bullet("PO asked about the state of berth 4.", 0)
+    bullet("Action: PO to send the survey, due 30 May 2024.", 1)
+    document.save(str(path))
+    return path
+
+
 TEXT_EN = """\
 Minutes of the Harbour Board
 

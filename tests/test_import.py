@@ -122,6 +122,20 @@ def test_an_english_pdf_with_headings_by_font_size_and_paragraphs(archive, tmp_p
     check(archive, strict=True)
 
 
+def test_a_docx_without_heading_styles_reads_bold_items_and_list_levels(archive, tmp_path):
+    source = fixtures.write_docx_plain(tmp_path / "minutes.docx")
+    code, report = run_import(archive, str(source), "--body", "hb")
+    assert code == 0, report
+    front, body = meeting(archive, "hb/2024-05-16")
+    assert front == {"date": "2024-05-16", "time": "14:00", "location": "Harbour Office",
+                     "title": "Harbour Board", "attendees": ["Okafor (HBA)", "Haddad (RWS)"],
+                     "status": "draft"}
+    assert body == ("\n## 1. Welcome\n\n- The chair opened the meeting.\n\n## 2. Berths\n\n"
+                    "- PO asked about the state of berth 4.\n"
+                    "  - Action: PO to send the survey, due 2024-05-30.\n")
+    check(archive, strict=True)
+
+
 def test_tracked_changes_are_refused_until_accepted(archive, tmp_path):
     source = fixtures.add_tracked_insertion(fixtures.write_docx(tmp_path / "v.docx"),
                                             "toegevoegde zin")

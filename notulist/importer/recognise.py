@@ -11,7 +11,7 @@ from .document import Document, Heading, Paragraph, Unreadable
 from .entries import Owners
 from .header import meeting_date, meeting_time, people, read_header
 from .items import item_level, write_body
-from .lines import squeeze
+from .lines import NUMBERED, squeeze
 
 FILE_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 
@@ -38,8 +38,8 @@ def recognise(document: Document, config: Config, body: str) -> Draft:
     """The draft; its `approves:` is settled later against the archive (settle_approval)."""
     blocks = list(document.blocks)
     level = item_level(blocks)
-    first = next((i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level
-                  and b.level >= level), len(blocks))
+    first = next((i for i, b in enumerate(blocks) if _opens_agenda(b, level, blocks)),
+                 len(blocks))
     header = read_header([Paragraph(b.text, b.where) if isinstance(b, Heading) else b
                           for b in blocks[:first]])
     date, date_note = _date(header, document.path)
@@ -57,6 +57,15 @@ def recognise(document: Document, config: Config, body: str) -> Draft:
     draft.notes = ([date_note] if date_note else []) + notes + text.notes
     draft.recognised = _summary(front, attendees, absent, text)
     return draft
+
+
+def _opens_agenda(block, level: int, blocks: list) -> bool:
+    """The first agenda item: numbered when any item is (a bold title above is no item)."""
+    if not isinstance(block, Heading) or block.level < max(level, 1):
+        return False
+    numbered = any(isinstance(b, Heading) and b.level == level and NUMBERED.match(b.text)
+                   for b in blocks)
+    return not numbered or bool(NUMBERED.match(block.text))
 
 
 def _date(header, path: str) -> tuple[dt.date, tuple[str, str] | None]:
