@@ -225,6 +225,8 @@ def test_the_check_result_of_the_new_file_is_in_the_report(archive, tmp_path):
     assert "no date in the document: 2024-05-06 taken from the file name" in report
     assert "action without owner" in report
     assert "wrt/2024-05-06.md:8: warning: this action has no owner" in report
+    (archive.parent / "content/wrt/2024-05-06.md").unlink()
+    assert main(["import", str(source), "--body", "wrt", "--strict", "--config", str(archive)]) == 1
 
 
 def test_an_archive_imported_in_one_go_approves_its_own_meetings(archive, tmp_path):

@@ -30,8 +30,10 @@ class Imported:
 
 
 def import_documents(config_path: Path, files: list[Path], body: str, out: TextIO,
-                     dry_run: bool = False, accept_changes: bool = False) -> int:
-    """Import each file; returns the exit code: 1 if any file failed or fails `check`."""
+                     dry_run: bool = False, accept_changes: bool = False,
+                     strict: bool = False) -> int:
+    """Import each file; returns the exit code: 1 if any file failed or fails `check`
+    (with `strict`, also when a new file has a warning)."""
     config = configure(config_path)
     if body not in config.bodies:
         raise BuildFailed([Problem(str(config.path), 1, f"there is no body `{body}` — use one "
@@ -52,7 +54,7 @@ def import_documents(config_path: Path, files: list[Path], body: str, out: TextI
     elsewhere = [p for p in problems if not p.warning and Path(p.path).resolve() not in targets]
     for item in imported:
         mine = [p for p in problems if Path(p.path).resolve() == item.target.resolve()]
-        failed += any(not p.warning for p in mine)
+        failed += any(strict or not p.warning for p in mine)
         if dry_run:
             out.write(f"--- {item.target.relative_to(config.root)} (not written: --dry-run)\n")
             out.write(item.text)
