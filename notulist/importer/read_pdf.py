@@ -4,6 +4,7 @@ pdfminer.six's characters are read directly, without its layout analysis: the li
 minutes are simple rows of text, and grouping characters here is several times faster."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -65,10 +66,13 @@ def _page_lines(chars: list, number: int) -> list[Line]:
     """Characters grouped by baseline, top to bottom; a wide gap becomes two spaces, and a
     line further below the last than the page's usual line pitch follows a blank line."""
     rows: dict[float, list] = {}
+    key = None
     for char in chars:
-        if char.get_text().strip() or char.get_text() == " ":
+        if not (char.get_text().strip() or char.get_text() == " "):
+            continue
+        if key is None or abs(key - char.y0) > char.size * 0.4:    # most follow on one line
             key = next((k for k in rows if abs(k - char.y0) <= char.size * 0.4), char.y0)
-            rows.setdefault(key, []).append(char)
+        rows.setdefault(key, []).append(char)
     baselines = sorted(rows, reverse=True)
     pitches = sorted(a - b for a, b in zip(baselines, baselines[1:]))
     pitch = pitches[len(pitches) // 2] if pitches else 0.0
@@ -94,6 +98,11 @@ def _joined(row: list) -> str:
 
 
 def _bold(row: list) -> bool:
-    letters = [c for c in row if c.get_text().strip()]
-    weighty = sum(1 for c in letters if any(b in c.fontname.lower() for b in BOLD))
+    letters = [c.fontname for c in row if c.get_text().strip()]
+    weighty = sum(count for font, count in Counter(letters).items() if _weighty(font))
     return bool(letters) and weighty >= 0.8 * len(letters)
+
+
+@functools.cache
+def _weighty(font: str) -> bool:
+    return any(weight in font.lower() for weight in BOLD)
