@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -113,9 +115,11 @@ def main() -> int:
                            "--body", "wrt", "--config", str(site / "config.toml")],
                           capture_output=True, text=True, cwd=REPO)
     seconds = time.perf_counter() - started
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     written = len(list((site / "content" / "wrt").glob("*.md")))
     print(f"import of {args.n} {args.format} documents: {seconds:.1f} s "
-          f"({seconds / args.n * 1000:.0f} ms each), exit {done.returncode}, {written} written")
+          f"({seconds / args.n * 1000:.0f} ms each), CPU {used.ru_utime + used.ru_stime:.1f} s, "
+          f"load {os.getloadavg()[0]:.1f}; exit {done.returncode}, {written} written")
     if done.returncode:
         print(done.stdout[-2000:], done.stderr[-2000:])
     return done.returncode
