@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             from .importer.run import import_documents
             return import_documents(args.config, args.files, args.body, sys.stdout,
-                                    args.dry_run, args.accept_changes, args.strict)
+                                    args.dry_run, args.accept_changes, args.strict,
+                                    sys.stderr)
         from .serve import serve
         return serve(args.config, args.output, args.audience, args.port, args.strict)
     except BuildFailed as failed:

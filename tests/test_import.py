@@ -242,6 +242,18 @@ def test_an_archive_imported_in_one_go_approves_its_own_meetings(archive, tmp_pa
     check(archive, strict=True)
 
 
+def test_minutes_another_meeting_approved_are_not_approved_again(archive, tmp_path):
+    (archive.parent / "content/wrt/2024-02-20.md").write_text(
+        "---\ndate: 2024-02-20\napproves: wrt/2024-01-15\n---\n\n## 1. Opening\n",
+        encoding="utf-8")
+    code, report = run_import(archive, str(fixtures.write_pdf(tmp_path / "v.pdf")),
+                              "--body", "wrt")
+    assert code == 0, report
+    assert "approves" not in meeting(archive, "wrt/2024-03-12")[0]
+    assert "these minutes approve 2024-01-15, which another meeting approved already" in report
+    check(archive, strict=True)
+
+
 def test_a_chair_field_gives_the_listed_attendee_a_role(archive, tmp_path):
     source = tmp_path / "m.txt"
     source.write_text("Date: 6 May 2024\nChair: Ms. Okafor\nPresent: Ms. Okafor (HBA), "

@@ -31,9 +31,10 @@ class Imported:
 
 def import_documents(config_path: Path, files: list[Path], body: str, out: TextIO,
                      dry_run: bool = False, accept_changes: bool = False,
-                     strict: bool = False) -> int:
+                     strict: bool = False, errors: TextIO | None = None) -> int:
     """Import each file; returns the exit code: 1 if any file failed or fails `check`
-    (with `strict`, also when a new file has a warning)."""
+    (with `strict`, also when a new file has a warning). A file that cannot be imported is
+    one line on `errors` (default: `out`)."""
     config = configure(config_path)
     if body not in config.bodies:
         raise BuildFailed([Problem(str(config.path), 1, f"there is no body `{body}` — use one "
@@ -45,7 +46,7 @@ def import_documents(config_path: Path, files: list[Path], body: str, out: TextI
             imported.append(_import_one(source, config, body, archive, imported, accept_changes))
         except Unreadable as refusal:
             failed += 1
-            report_failure(source, str(refusal), out)
+            report_failure(source, str(refusal), errors or out)
     if not imported:
         return 1 if failed else 0
     _settle_approvals(imported, archive)
@@ -67,12 +68,15 @@ def import_documents(config_path: Path, files: list[Path], body: str, out: TextI
 
 
 def read_archive(config: Config, body: str) -> Archive:
-    folder = config.content_dir / body
-    files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    """The body's meeting ids, and those an `approves:` of any body names already."""
+    files = sorted(config.content_dir.glob("*/*.md"))
     approved = set()
     for path in files:
         head = path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
-        approved.update(APPROVES.findall(head))
+        for target in APPROVES.findall(head):
+            if path.parent.name == body or target.startswith(f"{body}/"):
+                approved.add(target.removeprefix(f"{body}/"))
+    files = [path for path in files if path.parent.name == body]
     return Archive(frozenset(p.stem for p in files), frozenset(approved))
 
 
