@@ -1,4 +1,4 @@
-"""The command line: build, check, serve, new. Thin: every command calls the package."""
+"""The command line: build, check, serve, new, import. Thin: every command calls the package."""
 from __future__ import annotations
 
 import argparse
@@ -35,6 +35,14 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("body", help="the body's key in config.toml")
     new.add_argument("--date", type=dt.date.fromisoformat, default=None,
                      help="meeting date YYYY-MM-DD (default: today)")
+    imports = commands.add_parser("import", parents=[common], help="old .docx/.pdf/.txt minutes "
+                                  "-> draft meeting files and a review report")
+    imports.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imports.add_argument("--body", required=True, help="the body's key in config.toml")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="print the meeting files and the report; write nothing")
+    imports.add_argument("--accept-changes", action="store_true",
+                         help="import Word files with tracked changes or comments as accepted")
     return parser
 
 
@@ -61,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
             path = new_meeting(args.config, args.body, args.date or dt.date.today())
             print(path)
             return 0
+        if args.command == "import":
+            from .importer.run import import_documents
+            return import_documents(args.config, args.files, args.body, sys.stdout,
+                                    args.dry_run, args.accept_changes, args.strict,
+                                    sys.stderr)
         from .serve import serve
         return serve(args.config, args.output, args.audience, args.port, args.strict)
     except BuildFailed as failed:
