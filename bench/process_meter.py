@@ -110,6 +110,15 @@ def high_water_bytes(pid: int) -> int:
     return 0
 
 
+def reset_high_water(pid: int) -> None:
+    """VmHWM back to the current RSS (Linux 4.0 and later: 5 to clear_refs)."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass                     # not allowed here: the figure then includes what came before
+
+
 def rss_bytes(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as statm:
@@ -135,7 +144,9 @@ def run_measured(command: list[str], cwd: Path | None = None,
 
 
 def measure_call(call) -> Measurement:
-    """Time a call in this process; memory is this process plus any workers it starts."""
+    """Time a call in this process; memory is this process plus any workers it starts,
+    its high-water mark reset first so that it is the call's (where the kernel allows)."""
+    reset_high_water(os.getpid())
     sampler = TreeMemorySampler(os.getpid())
     started = time.perf_counter()
     sampler.start()

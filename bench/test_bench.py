@@ -13,7 +13,7 @@ import pytest
 import floor
 from bench import add_sentence
 from peer import prepare_peer
-from process_meter import Measurement, run_measured
+from process_meter import Measurement, measure_call, run_measured
 from report import COLD, EDIT, UNCHANGED, ArchiveReport, Pair, Row, print_report
 from synthetic_minutes import ArchiveSummary, write_site
 
@@ -72,6 +72,13 @@ def test_meter_keeps_the_largest_process_and_no_pagefind():
     run = run_measured([sys.executable, "-c", grow])
     assert run.returncode == 0
     assert run.measurement.largest_mb >= 120 and run.measurement.pagefind_mb is None
+
+
+def test_meter_in_process_counts_the_call_not_what_came_before():
+    earlier = bytearray(200 * 2**20)
+    earlier[::4096] = b"x" * len(earlier[::4096])
+    del earlier
+    assert measure_call(lambda: sum(range(1000))).largest_mb < 150
 
 
 def test_report_prints_ratios_and_multiples_of_the_floor(capsys):
