@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import os
 import re
 import shutil
@@ -18,13 +19,15 @@ import tempfile
 import time
 import traceback
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-from floor import measure_floor, report_lines
-from hugo_twin import hugo_command, write_hugo_site
+from floor import measure_floor
+from hugo_twin import twin_page
+from peer import Peer, PeerFailed, prepare_peer
 from process_meter import Measurement, measure_call, run_measured
-from synthetic_minutes import ArchiveSummary, write_site
+from report import COLD, EDIT, EDIT_IN_PROCESS, MARKDOWN, UNCHANGED, ArchiveReport, Pair, Row
+from report import print_report
+from synthetic_minutes import write_site
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_MARKER = ".notulist-bench-site"     # only folders carrying it are ever wiped
@@ -39,23 +42,6 @@ class BuildFailed(Exception):
     def __init__(self, what: str, output: str):
         super().__init__(what)
         self.output = output
-
-
-@dataclass(frozen=True)
-class Row:
-    scenario: str
-    measurement: Measurement
-    search_s: float | None = None    # of the wall time, the search indexing step
-
-
-@dataclass(frozen=True)
-class ArchiveReport:
-    count: int
-    summary: ArchiveSummary
-    generated_s: float
-    site: Path
-    rows: list[Row]
-    notes: list[str]                 # skipped scenarios and the Hugo comparison
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         said = failure.output.splitlines()[:STDERR_LINES]
         heading = f"; its stderr (first {STDERR_LINES} lines):" if said else ""
         print(f"\n{failure}{heading}", *said, sep="\n", file=sys.stderr)
+        return 1
+    except PeerFailed as failure:
+        print(f"\nthe peer failed: {failure}", file=sys.stderr)
         return 1
     finally:
         keep_or_remove(workdir, keep=args.keep or args.workdir is not None)
@@ -93,7 +82,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="also time `serve`: from saving an edit to the new page served")
     parser.add_argument("--floor", action="store_true",
                         help="also time the fixed tools alone on the same meetings: "
-                             "Python-Markdown, and Pagefind on the indexed pages (floor.py)")
+                             "Markdown, and Pagefind on the indexed pages (floor.py)")
     parser.add_argument("--repo", type=Path, default=REPO,
                         help="the Notulist checkout to benchmark (default: this one)")
     parser.add_argument("--generate-only", type=Path, metavar="DIR",
@@ -140,42 +129,107 @@ def keep_or_remove(workdir: Path, keep: bool) -> None:
 # --- one archive size ------------------------------------------------------------------
 
 def benchmark_archive(count: int, args: argparse.Namespace, workdir: Path) -> ArchiveReport:
-    site, hugo = workdir / f"site-{count}", workdir / f"hugo-{count}"
+    site = workdir / f"site-{count}"
     progress(f"N={count}: writing the synthetic archive to {site}")
     if not prepare_site_folder(site):
         raise SystemExit(1)
     started = time.perf_counter()
     summary = write_site(site, count, args.seed)
-    generated = time.perf_counter() - started
-    if shutil.which("hugo"):
-        write_hugo_site(site, hugo)
-    rows = [Row("(a) cold build", *cold_build(args.repo, site))]
-    rows.append(Row(f"(b) rebuild, nothing changed{median_note(args.repeat)}",
-                    *median_with_search([warm_build(args.repo, site)
-                                         for _ in range(args.repeat)])))
-    # The first edit after a cold build also makes the write stage's spare (a copy of the
-    # output, by hard links): its own row; the median is of the edits after it.
-    rows.append(Row("(c) first edit after the cold build",
-                    *edited_build(args.repo, site, summary.middle_meeting, 0)))
-    rows.append(Row(f"(c) rebuild, one meeting edited{median_note(args.repeat)}",
-                    *median_with_search([edited_build(args.repo, site, summary.middle_meeting, r)
-                                         for r in range(1, args.repeat + 1)])))
-    notes = []
+    report = ArchiveReport(count, summary, time.perf_counter() - started, site)
+    peer, skipped = prepare_peer(args.repo, site, workdir / f"hugo-{count}")
+    if peer is None:
+        report.notes.append(skipped)
+    else:
+        report.peer = f"Hugo {peer.version} + Pagefind {pagefind_version()}"
+    compare_cold(report, args.repo, peer)
+    compare_unchanged(report, args.repo, peer, args.repeat)
+    compare_edited(report, args.repo, peer, args.repeat)
+    meeting = summary.middle_meeting
     if args.in_process:
-        in_process, skipped = in_process_rows(args.repo, site, summary.middle_meeting,
-                                              args.repeat)
-        rows += in_process
-        notes += [skipped] if skipped else []
+        in_process, skipped = in_process_rows(args.repo, site, meeting, args.repeat)
+        report.rows += in_process
+        report.notes += [skipped] if skipped else []
     if args.serve:
-        served, skipped = serve_rows(args.repo, site, summary.middle_meeting, args.repeat)
-        rows += served
-        notes += [skipped] if skipped else []
-    hugo_note, hugo_s = compare_with_hugo(hugo, rows[0].measurement, rows[0].search_s)
-    notes.append(hugo_note)
+        served, skipped = serve_rows(args.repo, site, meeting, args.repeat)
+        report.rows += served
+        report.notes += [skipped] if skipped else []
     if args.floor:
         progress("  floor: the fixed tools alone")
-        notes += report_lines(measure_floor(site, summary.middle_meeting, args.repo), hugo_s)
-    return ArchiveReport(count, summary, generated, site, rows, notes)
+        report.floor = measure_floor(site, meeting, args.repo)
+    return report
+
+
+# --- ours and the peer, scenario by scenario ----------------------------------------------
+
+def compare_cold(report: ArchiveReport, repo: Path, peer: Peer | None) -> None:
+    ours, searched = cold_build(repo, report.site)
+    report.rows.append(Row("(a) cold build", ours, searched, COLD))
+    if peer is None:
+        return
+    progress("  (a) Hugo + Pagefind, cold")
+    theirs = peer.cold()
+    report.rows += [Row("(a) Hugo + Pagefind, cold", theirs.measurement, theirs.search_s, COLD),
+                    Row("(a) Hugo alone, cold", theirs.hugo, None, MARKDOWN)]
+    report.pairs += [Pair("cold build, search included", ours.wall_s,
+                          theirs.measurement.wall_s, COLD)]
+    if searched is not None:
+        report.pairs.append(Pair("cold build without search (peer: Hugo alone)",
+                                 ours.wall_s - searched, theirs.hugo.wall_s, MARKDOWN))
+
+
+def compare_unchanged(report: ArchiveReport, repo: Path, peer: Peer | None, repeat: int) -> None:
+    """Nothing changed: Pagefind need not run again, so the peer is Hugo alone."""
+    ours, theirs = [], []
+    for _ in range(repeat):
+        ours.append(warm_build(repo, report.site))
+        if peer is not None:
+            progress("  (b) Hugo alone, nothing changed")
+            theirs.append(peer.rebuild(search=False).hugo)
+    note = median_note(repeat)
+    measured, searched = median_with_search(ours)
+    report.rows.append(Row(f"(b) rebuild, nothing changed{note}", measured, searched, UNCHANGED))
+    if theirs:
+        hugo = median_of(theirs)
+        report.rows.append(Row(f"(b) Hugo alone, nothing changed{note}", hugo, None, UNCHANGED))
+        report.pairs.append(Pair(f"nothing changed (peer: Hugo alone){note}", measured.wall_s,
+                                 hugo.wall_s, UNCHANGED))
+
+
+def compare_edited(report: ArchiveReport, repo: Path, peer: Peer | None, repeat: int) -> None:
+    """The same sentence added to the same meeting in both, before each pair of builds.
+    The first edit after a cold build also makes the write stage's spare (a copy of the
+    output, by hard links): its own row; the medians are of the edits after it."""
+    site, meeting = report.site, report.summary.middle_meeting
+    twin = twin_page(site, peer.folder, meeting) if peer else None
+    rounds = []                      # (ours: measurement and search seconds, the peer's run)
+    for round_number in range(repeat + 1):
+        for page in (meeting, twin) if twin else (meeting,):
+            add_sentence(page, round_number)
+        ours = edited_build(repo, site, meeting)
+        if round_number == 0:
+            report.rows.append(Row("(c) first edit after the cold build", *ours, EDIT))
+            continue
+        if peer is not None:
+            progress("  (c) Hugo + Pagefind after the same edit")
+        rounds.append((ours, peer.rebuild(search=True) if peer else None))
+    note = median_note(repeat)
+    measured, searched = median_with_search([ours for ours, _ in rounds])
+    report.rows.append(Row(f"(c) rebuild, one meeting edited{note}", measured, searched, EDIT))
+    if peer is None:
+        return
+    theirs = [run for _, run in rounds]
+    combined = median_of([run.measurement for run in theirs])
+    report.rows.append(Row(f"(c) Hugo + Pagefind, one meeting edited{note}", combined,
+                           statistics.median(run.search_s for run in theirs), EDIT))
+    report.pairs.append(Pair(f"one meeting edited, search included{note}", measured.wall_s,
+                             combined.wall_s, EDIT))
+
+
+def pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown)"
 
 
 def build_command(repo: Path, site: Path) -> list[str]:
@@ -196,9 +250,7 @@ def warm_build(repo: Path, site: Path) -> tuple[Measurement, float | None]:
     return checked_build(repo, site)
 
 
-def edited_build(repo: Path, site: Path, meeting: Path, round_number: int
-                 ) -> tuple[Measurement, float | None]:
-    add_sentence(meeting, round_number)
+def edited_build(repo: Path, site: Path, meeting: Path) -> tuple[Measurement, float | None]:
     progress(f"  (c) rebuild after editing {meeting.relative_to(site)}")
     measured, searched = checked_build(repo, site)
     progress(f"      {measured.wall_s:.2f} s"
@@ -235,10 +287,14 @@ def add_sentence(meeting: Path, round_number: int) -> None:
 
 
 def median_of(measurements: list[Measurement]) -> Measurement:
-    maxrss = [m.main_maxrss_mb for m in measurements if m.main_maxrss_mb is not None]
+    def median(figures) -> float | None:
+        known = [figure for figure in figures if figure is not None]
+        return statistics.median(known) if known else None
     return Measurement(statistics.median(m.wall_s for m in measurements),
                        statistics.median(m.peak_tree_mb for m in measurements),
-                       statistics.median(maxrss) if maxrss else None)
+                       median(m.main_maxrss_mb for m in measurements),
+                       median(m.largest_mb for m in measurements),
+                       median(m.pagefind_mb for m in measurements))
 
 
 def median_note(repeat: int) -> str:
@@ -274,7 +330,8 @@ def in_process_rows(repo: Path, site: Path, meeting: Path, repeat: int
     note = median_note(repeat)
     return [Row("(d) in-process, first call", first),
             Row(f"(d) in-process, nothing changed{note}", median_of(unchanged)),
-            Row(f"(d) in-process, one meeting edited{note}", median_of(edited))], None
+            Row(f"(d) in-process, one meeting edited{note}", median_of(edited),
+                floor=EDIT_IN_PROCESS)], None
 
 
 def engine_build_function(repo: Path):
@@ -380,51 +437,6 @@ def save_like_an_editor(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
-
-
-# --- Hugo ------------------------------------------------------------------------------
-
-def compare_with_hugo(hugo: Path, ours: Measurement, search_s: float | None
-                      ) -> tuple[str, float | None]:
-    """What to print, and Hugo's wall time (None when it did not run)."""
-    if not shutil.which("hugo"):
-        return "Hugo: not on PATH — comparison skipped", None
-    output = hugo / "public"
-    for folder in (output, hugo / "resources"):
-        shutil.rmtree(folder, ignore_errors=True)
-    progress("  Hugo cold build")
-    run = run_measured(hugo_command(hugo, output))
-    if run.returncode != 0:
-        said = "\n".join((run.stderr or run.stdout).splitlines()[:STDERR_LINES])
-        return f"Hugo: the build exited with {run.returncode} — comparison skipped\n{said}", None
-    theirs = run.measurement
-    without_search = (f", {(ours.wall_s - search_s) / theirs.wall_s:.2f}x without the search "
-                      "index (Hugo makes none)") if search_s else ""
-    return (f"Hugo cold build: {theirs.wall_s:.2f} s, {theirs.peak_tree_mb:.1f} MB peak — "
-            f"ours/Hugo: {ours.wall_s / theirs.wall_s:.2f}x wall time{without_search}, "
-            f"{ours.peak_tree_mb / theirs.peak_tree_mb:.2f}x peak memory"), theirs.wall_s
-
-
-# --- report ----------------------------------------------------------------------------
-
-def print_report(report: ArchiveReport) -> None:
-    summary = report.summary
-    print(f"\nN = {report.count} meetings: {summary.markdown_bytes / 1e6:.1f} MB of Markdown, "
-          f"{summary.actions} actions, {summary.references} references "
-          f"(generated in {report.generated_s:.1f} s)")
-    width = max(len(row.scenario) for row in report.rows)
-    print(f"{'scenario':<{width}}  {'wall s':>8}  {'search s':>8}  {'peak MB':>8}  "
-          f"{'wait4 maxrss MB':>15}")
-    for row in report.rows:
-        m = row.measurement
-        maxrss = f"{m.main_maxrss_mb:.1f}" if m.main_maxrss_mb is not None else "-"
-        search = f"{row.search_s:.2f}" if row.search_s is not None else "-"
-        peak = f"{m.peak_tree_mb:.1f}" if m.peak_tree_mb else "-"
-        print(f"{row.scenario:<{width}}  {m.wall_s:>8.2f}  {search:>8}  {peak:>8}  {maxrss:>15}")
-    print("search s: of the wall time, indexing for search (serve: after the page was served)")
-    for note in report.notes:
-        print(note)
-    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""The same meetings as plain Hugo content, to compare our cold build with Hugo's."""
+"""The same meetings as plain Hugo content, for the peer: Hugo, then Pagefind over its output.
+
+The meeting layout marks the minutes for Pagefind as ours does (`data-pagefind-body`, so
+the list pages are left out) with the body and the year as filters."""
 from __future__ import annotations
 
 import re
@@ -19,7 +22,10 @@ disableKinds = ["taxonomy", "term"]
 LAYOUTS = {
     "_default/single.html": """<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
-<body><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>
+<body><main data-pagefind-body><h1>{{ .Title }}</h1>
+<span hidden data-pagefind-filter="body:{{ .Section }}"></span>
+<span hidden data-pagefind-filter="year:{{ .Date.Year }}"></span>
+{{ .Content }}</main></body></html>
 """,
     "_default/list.html": """<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
@@ -63,8 +69,20 @@ def hugo_page(minutes: str, short: str, meeting_id: str) -> str:
     return front + body
 
 
-def hugo_command(hugo: Path, output: Path) -> list[str]:
-    """A cold Hugo build: fresh output folder, and no cache if this Hugo can ignore it."""
+def twin_page(site: Path, hugo: Path, meeting: Path) -> Path:
+    """The twin's page of a meeting of `site`."""
+    return hugo / meeting.relative_to(site)
+
+
+def hugo_command(hugo: Path, output: Path, cold: bool) -> list[str]:
+    """A Hugo build into `output`; a cold one ignores the cache if this Hugo can."""
     command = ["hugo", "--quiet", "-s", str(hugo), "-d", str(output)]
+    if not cold:
+        return command
     usage = subprocess.run(["hugo", "help"], capture_output=True, text=True).stdout
     return command + (["--ignoreCache"] if "--ignoreCache" in usage else [])
+
+
+def hugo_version() -> str:
+    said = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()
+    return said[1] if len(said) > 1 else "?"
