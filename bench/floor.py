@@ -62,12 +62,13 @@ def measure_floor(site: Path, edited: Path | None, repo: Path) -> Floor:
     whose engine runs Pagefind (and configures Python-Markdown when that is the one)."""
     if str(repo) not in sys.path:
         sys.path.insert(0, str(repo))   # the pool's forked processes inherit it
+    from notulist.incremental.store import Store
+    from notulist.link.shards import Shard
     from notulist.pipeline import configure
-    from notulist.search import Shard, read_record
+    from notulist.write.search_index import read_record
     language = configure(site / "config.toml").language
-    records = sorted((site / ".cache").glob("search-*.json"))
-    shards = [Shard(name, tuple(paths))
-              for name, paths in read_record(records[0] if records else None)["shards"].items()]
+    record = read_record(Store.beside(site / "config.toml", (site / "output").resolve()))
+    shards = [Shard(name, tuple(paths)) for name, paths in record["shards"].items()]
     edited_shard = next((shard for shard in shards if edited and page_of(site, edited)
                          in shard.paths), None)
     return Floor(
@@ -89,8 +90,8 @@ def markdown_converters() -> list[str]:
     """markdown-it-py when importable, else Python-Markdown bare and as markup.py has it."""
     if importlib.util.find_spec("markdown_it") and importlib.util.find_spec("mdit_py_plugins"):
         return [MARKDOWN_IT]
-    import notulist.markup
-    ours = [PYTHON_MARKDOWN_OURS] if hasattr(notulist.markup, "new_converter") else []
+    import notulist.model.markup as markup
+    ours = [PYTHON_MARKDOWN_OURS] if hasattr(markup, "new_converter") else []
     return [PYTHON_MARKDOWN, *ours]
 
 
@@ -125,8 +126,8 @@ def markdown_seconds(site: Path, converter: str) -> float:
 
 def body_of(path: Path) -> str:
     """The Markdown after the front matter, as the engine splits it."""
-    from notulist.frontmatter import split_front_matter
-    from notulist.load import Source
+    from notulist.load.files import Source
+    from notulist.load.frontmatter import split_front_matter
     front, _ = split_front_matter(Source(path, None, path.stem,
                                          path.read_text(encoding="utf-8"), ""))
     return front.body if front else ""
@@ -147,7 +148,7 @@ def new_converter(converter: str):
         engine = MarkdownIt("commonmark").enable(["table", "strikethrough"])
         return engine.use(footnote_plugin).use(tasklists_plugin).render
     if converter == PYTHON_MARKDOWN_OURS:
-        from notulist.markup import new_converter as configured
+        from notulist.model.markup import new_converter as configured
         instance = configured("nl")
     else:
         import markdown
@@ -163,11 +164,11 @@ def page_of(site: Path, meeting: Path) -> str:
 
 
 def pagefind_seconds(output: Path, shards: list, language: str, seeded: bool = False) -> float:
-    """Pagefind on each shard's pages, run as the build runs it (search.run_pagefind), as
+    """Pagefind on each shard's pages, run as the build runs it (write/pagefind.py's run_pagefind), as
     many at a time as there are cores; wall seconds. `seeded`: each bundle folder starts
     with the published bundle's fragment and word index files, as the build's does for an
     edit: Pagefind does not compress again those it finds there."""
-    from notulist.search import HASHED, run_pagefind
+    from notulist.write.pagefind import HASHED, run_pagefind
     with tempfile.TemporaryDirectory(prefix="notulist-floor-") as folder:
         work = Path(folder)
         for shard in shards if seeded else ():

@@ -97,11 +97,11 @@ def prepare_peer(repo: Path, site: Path, folder: Path) -> tuple[Peer | None, str
 
 
 def pagefind_binary(repo: Path) -> Path | None:
-    """The binary the benchmarked engine runs (notulist.search), so both use the same."""
+    """The binary the benchmarked engine runs (notulist/write/pagefind.py), so both use the same."""
     if str(repo) not in sys.path:
         sys.path.insert(0, str(repo))
     try:
-        from notulist.search import _executable
+        from notulist.write.pagefind import _executable
         return _executable()
     except (ImportError, OSError):
         return None
