@@ -195,7 +195,8 @@ def gather(config: Config, store: Store, audience: str, progress: Progress | Non
     templates, template_problems = read_templates(config.root / "templates")
     site, link_problems = link(archive, config, audience)
     return Gathered(site, archive, assets, templates,
-                    sorted(problems + static_problems + template_problems + link_problems))
+                    sorted([*config.warnings, *problems, *static_problems, *template_problems,
+                            *link_problems]))
 
 
 def _overwritten(assets, generated) -> list[Problem]:
