@@ -275,6 +275,8 @@ def read_meetings(content: Path, bodies: dict[str, Body]) -> list[Meeting]:
             text = path.read_text(encoding="utf-8")
             _, head, body = text.split("---", 2)
             front = yaml.safe_load(head) or {}
+            if front.get("status") == "withdrawn":
+                continue            # its page is a notice, in no list or search
             when = front["date"]
             when = when if isinstance(when, date) else date.fromisoformat(str(when))
             meetings.append(Meeting(key, path.stem, when, front.get("title"),
