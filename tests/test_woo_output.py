@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import CONFIG, write_site
-from notulist import build
+from notulist import build, pipeline
 from test_diwoo import NS, assert_valid, diwoo_schema  # noqa: F401 (a fixture)
 from test_git_dates import commit, git
 
@@ -56,6 +56,11 @@ IN_THE_INDEX = ["lrt/2024-01-10", "raad/2024-01-15"]   # approved, or final with
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clean_tree(site: Path, output: Path) -> dict[str, bytes]:
+    build(site / "config.toml", output, cache=False)
+    return tree(output)
 
 
 def documents(output: Path) -> dict[str, ElementTree.Element]:
@@ -189,3 +194,27 @@ def test_a_thousand_meeting_archive_validates(diwoo_schema, tmp_path):  # noqa: 
     assert len(documents(tmp_path / "out")) == 1_000
     files = {p.name: p.read_bytes() for p in (tmp_path / "out/diwoo").iterdir()}
     assert_valid(diwoo_schema, SimpleNamespace(files=files))
+
+
+def test_a_text_edit_then_its_commit_equal_a_clean_build(repo, tmp_path, monkeypatch):
+    """An uncommitted text edit takes the text-edit shortcut (lastmod stays); its commit
+    moves lastmod, so that build runs in full."""
+    full = []
+    run_stages = pipeline.run_stages
+    monkeypatch.setattr(pipeline, "run_stages", lambda config, audience, *rest, **named: (
+        full.append(audience), run_stages(config, audience, *rest, **named))[1])
+    out = tmp_path / "out"
+    build(repo / "config.toml", out)
+    for name in ("content/lrt/2024-01-10.md", "content/lrt/2023-12-01.md"):
+        path = repo / name
+        path.write_text(path.read_text().replace("Tekst.", "Andere tekst."))
+    build(repo / "config.toml", out)
+    assert len(full) == 1
+    assert tree(out) == clean_tree(repo, tmp_path / "clean-edit")
+    assert lastmods(out)["lrt/2024-01-10"] == "2024-03-01T08:00:00Z"
+    commit(repo, {}, "2024-04-02T15:30:00+02:00")
+    runs = len(full)
+    build(repo / "config.toml", out)
+    assert len(full) == runs + 1
+    assert tree(out) == clean_tree(repo, tmp_path / "clean-commit")
+    assert lastmods(out)["lrt/2024-01-10"] == "2024-04-02T13:30:00Z"
