@@ -73,6 +73,7 @@ FILES = {
         ---
         date: 2024-01-20
         status: draft
+        approves: 2024-01-05
         title: Qzdraftwithheld Vxdraftwithheld
         attendees: [Qzdraftattendee (VNG)]
         ---
@@ -179,6 +180,9 @@ def test_drafts_withheld_by_their_body_leave_no_byte_in_the_public_build(outputs
     assert files_with(public_scan, "werk/2024-01-20") == []
     assert (public / "werk/2024-01-05/index.html").is_file()
     assert 'class="badge badge-draft"' in read(members, "werk/2024-01-20/index.html")
+    # the approval in a withheld draft stands once those minutes are published
+    assert "Definitief, nog niet vastgesteld" in read(public, "werk/2024-01-05/index.html")
+    assert "Vastgesteld in" in read(members, "werk/2024-01-05/index.html")
 
 
 def test_drafts_of_other_bodies_are_published_with_the_mark(outputs):

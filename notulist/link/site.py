@@ -82,7 +82,9 @@ def link(archive, config: Config, audience: str, history: GitHistory | None = No
     targets = all_targets if members and len(shown) == len(ordered) \
         else visible_targets(all_targets, shown, members)
     pages = tuple(sorted(pages, key=lambda p: (p.order, p.name)))
-    approved_in = {m.approves: m.key for m in ordered if m.approves}
+    # an approval stands once its minutes are published: not while they are a withheld draft
+    approved_in = {m.approves: m.key for m in ordered
+                   if m.approves and not withheld_draft(m, config, audience)}
     site = Site(
         config=config, audience=audience, meetings={m.key: m for m in shown},
         by_body=_by_body(shown, config), pages=pages,
@@ -102,10 +104,12 @@ def link(archive, config: Config, audience: str, history: GitHistory | None = No
 def listed(meeting: Meeting, config: Config, audience: str) -> bool:
     """Whether a readable meeting is in the site's lists: a withdrawn one never, a draft
     not in the public build of a body that withholds drafts."""
-    if meeting.status == "withdrawn":
-        return False
-    return not (meeting.status == "draft" and audience == "public"
-                and config.bodies[meeting.body].drafts == "withhold")
+    return meeting.status != "withdrawn" and not withheld_draft(meeting, config, audience)
+
+
+def withheld_draft(meeting: Meeting, config: Config, audience: str) -> bool:
+    return (meeting.status == "draft" and audience == "public"
+            and config.bodies[meeting.body].drafts == "withhold")
 
 
 def woo_dates(shown: list[Meeting], ordered: list[Meeting], approved_in: dict[str, str],
