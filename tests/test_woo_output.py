@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import CONFIG, write_site
-from notulist import build, pipeline
+from notulist import BuildFailed, build, check, pipeline
 from test_diwoo import NS, assert_valid, diwoo_schema  # noqa: F401 (a fixture)
 from test_git_dates import commit, git
 
@@ -218,3 +218,29 @@ def test_a_text_edit_then_its_commit_equal_a_clean_build(repo, tmp_path, monkeyp
     assert len(full) == runs + 1
     assert tree(out) == clean_tree(repo, tmp_path / "clean-commit")
     assert lastmods(out)["lrt/2024-01-10"] == "2024-04-02T13:30:00Z"
+
+
+def test_check_names_a_code_outside_the_value_lists_at_its_line(tmp_path):
+    config = write_site(tmp_path / "site", FILES, WOO_CONFIG.replace("mnre1058", "mnre9999")
+                        .replace('base_url = "https://', 'base_url = "http://'))
+    with pytest.raises(BuildFailed) as failed:
+        check(config)
+    lines = WOO_CONFIG.splitlines()
+    assert sorted(p.format() for p in failed.value.problems) == sorted([
+        f"{config}:{lines.index('[woo]') + 2}: 'https://identifier.overheid.nl/tooi/id/"
+        "ministerie/mnre9999' is not in the DiWoo value list of organisations — use the TOOI "
+        "URI of your organisation, like https://identifier.overheid.nl/tooi/id/ministerie/"
+        "mnre1058 (look it up at organisaties.overheid.nl or in the value lists)",
+        f"{config}:3: the Woo-index only reads https addresses — make base_url start with "
+        "https:// or remove the [woo] table"])
+
+
+def test_a_settings_warning_is_reported_by_every_build(repo, tmp_path):
+    (repo / "config.toml").write_text(WOO_CONFIG.replace(
+        'publisher_name = "ministerie van Justitie en Veiligheid"',
+        'publisher_name = "Justitie"'), encoding="utf-8")
+    result = build(repo / "config.toml", tmp_path / "out")
+    [warning] = [p for p in result.problems if "publisher_name" in p.message]
+    assert warning.warning and warning.line == WOO_CONFIG.splitlines().index("[woo]") + 3
+    with pytest.raises(BuildFailed):
+        build(repo / "config.toml", tmp_path / "strict", strict=True)
