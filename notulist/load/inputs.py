@@ -18,7 +18,8 @@ from ..problems import Problem
 from .files import list_files, site_paths
 
 RACY_NS = 2_000_000_000           # a file changed this recently may change again unseen
-WOO_TABLE = re.compile(rb"(?m)^[ \t]*\[[ \t]*woo[ \t]*\]")   # config.toml's [woo] header
+# config.toml's [woo] header, or `woo = {…}` (where a false match costs one git call)
+WOO_TABLE = re.compile(rb"(?m)^[ \t]*(?:\[[ \t]*\"?woo\"?[ \t]*\]|\"?woo\"?[ \t]*=)")
 
 
 @dataclass(frozen=True)
