@@ -282,9 +282,9 @@ def test_body_lifecycle_keys_are_checked(tmp_path):
     config, problems = load_config(tmp_path / "config.toml")
     assert config is None
     lines = {p.line: p.message for p in problems}
-    assert lines[len(CONFIG.splitlines()) + 4].startswith("`approval = 'vote'` in "
-                                                         "[bodies.werk] is not allowed")
-    assert lines[len(CONFIG.splitlines()) + 5].startswith("`drafts = 'hide'`")
+    assert lines[len(CONFIG.splitlines()) + 4].startswith('`approval = "vote"` in '
+                                                         '[bodies.werk] is not allowed')
+    assert lines[len(CONFIG.splitlines()) + 5].startswith('`drafts = "hide"`')
     assert "not in the DiWoo value list of information categories" in \
         lines[len(CONFIG.splitlines()) + 6]
 

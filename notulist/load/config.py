@@ -214,7 +214,7 @@ def _lifecycle(path, text, table, body, problems) -> tuple[str, str, Term | None
     for key, allowed in (("approval", APPROVALS), ("drafts", DRAFTS)):
         value = body.get(key, allowed[0])
         if value not in allowed:
-            problems.append(error(path, find_line(text, table, key), f"`{key} = {value!r}` "
+            problems.append(error(path, find_line(text, table, key), f"`{key} = \"{value}\"` "
                                   f"in [{table}] is not allowed — use one of: "
                                   + ", ".join(f'"{a}"' for a in allowed)))
             value = allowed[0]
