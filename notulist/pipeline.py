@@ -189,13 +189,17 @@ def gather(config: Config, store: Store, audience: str, progress: Progress | Non
     from .incremental.parse_cache import model
     from .link import link
     from .load.files import read_static
+    from .load.git_history import read_history
     from .load.templates import read_templates
     archive, problems = model(config, store, progress)
     assets, static_problems = read_static(config)
     templates, template_problems = read_templates(config.root / "templates")
-    site, link_problems = link(archive, config, audience)
+    history, history_problems = read_history(config) if config.woo and audience == "public" \
+        else (None, [])
+    site, link_problems = link(archive, config, audience, history)
     return Gathered(site, archive, assets, templates,
-                    sorted(problems + static_problems + template_problems + link_problems))
+                    sorted([*config.warnings, *problems, *static_problems, *template_problems,
+                            *history_problems, *link_problems]))
 
 
 def _overwritten(assets, generated) -> list[Problem]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..load.config import RESERVED_NAMES, Config
+from ..load.git_history import GitHistory, last_change
 from ..model.records import Meeting, Page
 from ..problems import Problem, error
 from .register import Register, build_register
@@ -57,9 +58,14 @@ class Site:
     register: Register
     newest: dt.date | None
     shards: tuple[Shard, ...]                        # of the search index, newest first
+    withdrawn: dict[str, Meeting] = field(default_factory=dict)  # their pages are notices
+    # meeting key -> (approval date, lastmod) of each meeting in the Woo-index
+    woo: dict[str, tuple[dt.date, dt.datetime | dt.date]] = field(default_factory=dict)
 
 
-def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
+def link(archive, config: Config, audience: str, history: GitHistory | None = None
+         ) -> tuple[Site, list[Problem]]:
+    """The site for `audience`; `history` dates the Woo-index documents (public builds)."""
     pages = archive.pages
     ordered = sorted(archive.meetings, key=lambda m: (m.date, m.id, m.body))
     all_targets = collect_targets(ordered)
@@ -68,22 +74,63 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
     problems += check_page_paths(pages, config)
     full_register, register_problems = build_register(ordered, members=True)
     problems += register_problems
-    shown = [m for m in ordered if audience == "members" or m.audience == "public"]
-    register = full_register if audience == "members" else build_register(shown, members=False)[0]
-    targets = all_targets if audience == "members" else public_targets(all_targets, shown)
+    readable = [m for m in ordered if audience == "members" or m.audience == "public"]
+    shown = [m for m in readable if listed(m, config, audience)]
+    members = audience == "members"
+    register = full_register if members and len(shown) == len(ordered) \
+        else build_register(shown, members=members)[0]
+    targets = all_targets if members and len(shown) == len(ordered) \
+        else visible_targets(all_targets, shown, members)
     pages = tuple(sorted(pages, key=lambda p: (p.order, p.name)))
+    # an approval stands once its minutes are published: not while they are a withheld draft
+    approved_in = {m.approves: m.key for m in ordered
+                   if m.approves and not withheld_draft(m, config, audience)}
     site = Site(
         config=config, audience=audience, meetings={m.key: m for m in shown},
         by_body=_by_body(shown, config), pages=pages,
         targets=targets, hidden=frozenset(all_targets) - frozenset(targets),
         # by key, whoever approved: a members-only approver shows as its key alone
-        approved_in={m.approves: m.key for m in ordered if m.approves},
+        approved_in=approved_in,
         topics=_topics(shown), topic_names=_topic_names(shown, config),
         backlinks=_backlinks(shown, targets, audience),
         organisations=_organisations(shown, register, config),
         register=register, newest=shown[-1].date if shown else None,
-        shards=tuple(plan_shards(shown, pages)))
+        shards=tuple(plan_shards(shown, pages)),
+        withdrawn={m.key: m for m in readable if m.status == "withdrawn"},
+        woo=woo_dates(shown, ordered, approved_in, config, history) if not members else {})
     return site, problems
+
+
+def listed(meeting: Meeting, config: Config, audience: str) -> bool:
+    """Whether a readable meeting is in the site's lists: a withdrawn one never, a draft
+    not in the public build of a body that withholds drafts."""
+    return meeting.status != "withdrawn" and not withheld_draft(meeting, config, audience)
+
+
+def withheld_draft(meeting: Meeting, config: Config, audience: str) -> bool:
+    return (meeting.status == "draft" and audience == "public"
+            and config.bodies[meeting.body].drafts == "withhold")
+
+
+def woo_dates(shown: list[Meeting], ordered: list[Meeting], approved_in: dict[str, str],
+              config: Config, history: GitHistory | None) -> dict[str, tuple]:
+    """(approval date, lastmod) of every public, final meeting: approved by a later meeting,
+    or of a body whose minutes need no approval (approved on the day itself)."""
+    if config.woo is None:
+        return {}
+    dates, by_key = {}, {m.key: m for m in ordered}
+    for meeting in shown:
+        if meeting.status != "final" or meeting.audience != "public":
+            continue
+        if config.bodies[meeting.body].approval == "none":
+            approved = meeting.date
+        elif meeting.key in approved_in:
+            approved = by_key[approved_in[meeting.key]].date
+        else:
+            continue
+        changed = last_change(history, f"{meeting.body}/{meeting.id}.md", approved)
+        dates[meeting.key] = (approved, changed)
+    return dates
 
 
 def collect_targets(meetings: list[Meeting]) -> dict[str, Target]:
@@ -104,13 +151,15 @@ def collect_targets(meetings: list[Meeting]) -> dict[str, Target]:
     return targets
 
 
-def public_targets(targets: dict[str, Target], shown: list[Meeting]) -> dict[str, Target]:
-    """The targets the public may follow: in the meetings shown, none inside members
-    blocks, and the topics of the agenda items shown."""
+def visible_targets(targets: dict[str, Target], shown: list[Meeting], members: bool
+                    ) -> dict[str, Target]:
+    """The targets readers may follow: in the meetings shown, for the public none inside
+    members blocks, and the topics of the agenda items shown."""
     meetings = {meeting.key for meeting in shown}
     topics = {f"topic:{item.anchor}" for meeting in shown for item in meeting.items}
-    hidden = {entity.key for meeting in shown for entity in (*meeting.actions, *meeting.decisions)
-              if entity.members_only}
+    hidden = set() if members else {
+        entity.key for meeting in shown for entity in (*meeting.actions, *meeting.decisions)
+        if entity.members_only}
     return {key: target for key, target in targets.items()
             if key in topics or target.meeting in meetings and key not in hidden}
 

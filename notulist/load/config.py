@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..digests import digest
 from ..problems import Problem, error, not_utf8
+from .woo import Term, WooSettings, check_woo_base_url, check_woo_category, check_woo_settings
 
 LANGUAGES = ("nl", "en")
 KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update")
@@ -18,10 +19,14 @@ MAX_NAME = 80
 RESERVED_NAMES = frozenset({
     "topics", "actions", "decisions", "organisations", "search", "data", "feed.xml",
     "sitemap.xml", "robots.txt", "404.html", "static", "pagefind", "index.html", "pages",
-    "assets", "__notulist",
+    "assets", "__notulist", "diwoo", "leden",   # diwoo/: the Woo-index; /leden/: members
 })
-SITE_KEYS = {"title": str, "base_url": str, "language": str, "description": str, "search": bool}
-BODY_KEYS = {"name": str, "short": str, "language": str, "description": str}
+SITE_KEYS = {"title": str, "base_url": str, "language": str, "description": str, "search": bool,
+             "accessibility_statement": str}
+BODY_KEYS = {"name": str, "short": str, "language": str, "description": str, "approval": str,
+             "drafts": str, "woo_category": str}
+APPROVALS = ("later-meeting", "none")      # minutes approved by a later meeting, or final
+DRAFTS = ("publish", "withhold")           # drafts in the public build with a mark, or not
 BODY_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ORG_CODE = re.compile(r"^[^\s(),&:\[\]#/]+$")
 
@@ -33,6 +38,9 @@ class Body:
     short: str
     language: str
     description: str = ""
+    approval: str = "later-meeting"     # one of APPROVALS
+    drafts: str = "publish"             # one of DRAFTS
+    woo_category: Term | None = None    # overrides [woo] category
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,9 @@ class Config:
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     search: bool = True             # full-text search at /search/ (Pagefind)
     source_digest: str = ""         # of config.toml's bytes: every page depends on them
+    accessibility_statement: str = ""   # URL of the site's accessibility statement
+    woo: WooSettings | None = None  # the Woo-index output, off without a [woo] table
+    warnings: tuple[Problem, ...] = ()  # odd but usable settings, reported by every build
 
     @property
     def content_dir(self) -> Path:
@@ -115,9 +126,10 @@ def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Pro
         if not isinstance(value, dict):
             problems.append(error(path, find_line(text, None, table), f"`{table}` stands "
                                   "outside any table — put it under [site] or remove it"))
-        elif table not in ("site", "bodies", "organisations", "keywords"):
+        elif table not in ("site", "bodies", "organisations", "keywords", "woo"):
             problems.append(error(path, find_line(text, table), f"unknown table [{table}] — "
-                                  "allowed: [site], [bodies.<key>], [organisations], [keywords]"))
+                                  "allowed: [site], [bodies.<key>], [organisations], "
+                                  "[keywords], [woo]"))
     site = _check_table(path, text, "site", _table(raw, "site"), SITE_KEYS, problems)
     if not re.match(r"^https?://[^/\s]+", site.get("base_url", "https://x")):
         problems.append(error(path, find_line(text, "site", "base_url"), "base_url must be an "
@@ -133,13 +145,20 @@ def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Pro
     bodies = _bodies(path, text, _table(raw, "bodies"), language, problems)
     organisations = _organisations(path, text, _table(raw, "organisations"), problems)
     keywords = _keywords(path, text, _table(raw, "keywords"), problems)
-    if problems:
+    woo = _woo(path, text, raw, site.get("base_url", ""), problems)
+    statement = site.get("accessibility_statement", "")
+    if statement and not re.match(r"^https?://[^/\s]+", statement):
+        problems.append(error(path, find_line(text, "site", "accessibility_statement"),
+                              "accessibility_statement must be an absolute URL, like "
+                              "\"https://example.org/toegankelijkheid\""))
+    if any(not p.warning for p in problems):
         return None, problems
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
     return Config(root=path.parent.resolve(), path=path, title=site["title"], base_url=base_url,
                   language=language, description=site.get("description", ""), bodies=bodies,
                   organisations=organisations, keywords=keywords,
-                  search=site.get("search", True)), problems
+                  search=site.get("search", True), accessibility_statement=statement,
+                  woo=woo, warnings=tuple(problems)), problems
 
 
 def _table(raw: dict, name: str) -> dict:
@@ -184,8 +203,38 @@ def _bodies(path, text, raw, site_language, problems) -> dict[str, Body]:
             problems.append(error(path, find_line(text, table, "language"),
                                   f"unknown language {language!r} — use one of: nl, en"))
         bodies[key] = Body(key, body.get("name", key), body.get("short", key.upper()),
-                           language, body.get("description", ""))
+                           language, body.get("description", ""),
+                           *_lifecycle(path, text, table, body, problems))
     return bodies
+
+
+def _lifecycle(path, text, table, body, problems) -> tuple[str, str, Term | None]:
+    """A body's approval and drafts rules and its Woo information category."""
+    chosen = []
+    for key, allowed in (("approval", APPROVALS), ("drafts", DRAFTS)):
+        value = body.get(key, allowed[0])
+        if value not in allowed:
+            problems.append(error(path, find_line(text, table, key), f"`{key} = \"{value}\"` "
+                                  f"in [{table}] is not allowed — use one of: "
+                                  + ", ".join(f'"{a}"' for a in allowed)))
+            value = allowed[0]
+        chosen.append(value)
+    category = None
+    if "woo_category" in body:
+        category, found = check_woo_category(path, body["woo_category"],
+                                             find_line(text, table, "woo_category"))
+        problems.extend(found)
+    return chosen[0], chosen[1], category
+
+
+def _woo(path, text, raw, base_url, problems) -> WooSettings | None:
+    if not isinstance(raw.get("woo"), dict):
+        return None
+    woo, found = check_woo_settings(path, raw["woo"],
+                                    lambda key: find_line(text, "woo", key))
+    problems.extend(found)
+    problems.extend(check_woo_base_url(path, base_url, find_line(text, "site", "base_url")))
+    return woo
 
 
 def _organisations(path, text, raw, problems) -> dict[str, Organisation]:

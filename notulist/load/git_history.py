@@ -18,6 +18,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..problems import Problem, warning
+from .config import find_line
+
 GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
 
 
@@ -40,6 +43,13 @@ def file_dates(folder: Path) -> GitHistory | None:
     return GitHistory(_last_changes(log or b""), shallow)
 
 
+def history_state(folder: Path) -> str:
+    """What file_dates' answer depends on, cheaply: the HEAD commit and whether the clone
+    is shallow ("" outside git), so a build that remembers it knows when lastmods moved."""
+    found = _git(folder, "rev-parse", "--is-shallow-repository", "HEAD")
+    return found.decode("ascii", "replace").strip() if found else ""
+
+
 def last_change(history: GitHistory | None, path: str, fallback: dt.date
                 ) -> dt.datetime | dt.date:
     """When `path` (relative to the folder) last changed; `fallback`, the approval date,
@@ -54,6 +64,20 @@ def shallow_warning(folder: Path) -> str:
     return (f"{folder} is in a shallow git clone, so the Woo-index lastmod falls back to the "
             "approval dates — clone with full history (fetch-depth: 0 in GitHub Actions, "
             "GIT_DEPTH: 0 in GitLab CI)")
+
+
+def read_history(config) -> tuple[GitHistory | None, list[Problem]]:
+    """The content folder's git history for the Woo-index lastmod, with a warning when it
+    cannot date the meetings (not in git, or a shallow clone)."""
+    history = file_dates(config.content_dir)
+    if history is not None and not history.shallow:
+        return history, []
+    line = find_line(config.path.read_text(encoding="utf-8"), "woo")
+    why = shallow_warning(config.content_dir) if history is not None else (
+        f"{config.content_dir} is not in a git work tree (or git is missing), so the "
+        "Woo-index lastmod falls back to the approval dates — build from a git clone "
+        "with full history")
+    return history, [warning(config.path, line, why)]
 
 
 def _last_changes(log: bytes) -> dict[str, dt.datetime]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from ..problems import Problem
 from .files import list_files, site_paths
 
 RACY_NS = 2_000_000_000           # a file changed this recently may change again unseen
+# config.toml's [woo] header, or `woo = {…}` (where a false match costs one git call)
+WOO_TABLE = re.compile(rb"(?m)^[ \t]*(?:\[[ \t]*\"?woo\"?[ \t]*\]|\"?woo\"?[ \t]*=)")
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,23 @@ def fingerprint(config_path: Path, audience: str, strict: bool, output: Path,
     for name, found in files.items():
         for path, relative in found:
             table[f"{name}/{relative}"] = _row(path, known.get(f"{name}/{relative}"), started)
-    frame = hashlib.sha1(repr((engine_digest(), audience, strict, str(output), problems)).encode())
-    frame.update(config_path.read_bytes())
+    settings = config_path.read_bytes()
+    frame = hashlib.sha1(repr((engine_digest(), audience, strict, str(output), problems,
+                               _history(root, settings, audience))).encode())
+    frame.update(settings)
     whole = frame.copy()
     for name, row in table.items():
         (whole if name.startswith("content/") else frame).update(f"{name}\0{row[-1]}\n".encode())
     whole.update(frame.digest())
     return Inputs(whole.hexdigest(), frame.hexdigest(), table)
+
+
+def _history(root: Path, settings: bytes, audience: str) -> str:
+    """The git state the Woo-index lastmods come from, when the build writes them."""
+    if audience != "public" or not WOO_TABLE.search(settings):
+        return ""
+    from .git_history import history_state     # only sites with a [woo] table run git
+    return history_state(root / "content")
 
 
 def _row(path: str, known: list | None, started: int) -> list:

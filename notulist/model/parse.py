@@ -9,13 +9,14 @@ from .minutes_text import (Walk, block_markdown, due_date, entry_text, keyword_p
 from ..load.config import Config
 from ..load.frontmatter import list_item_lines, split_front_matter
 from ..load.files import Source
+from .lifecycle import read_lifecycle
 from .markup import block_html, split_document, stray_headings, to_html
 from .records import (Action, ActionUpdate, AgendaItem, Attendee, Decision, Meeting,
                     MembersBlock, Owner, Page, Reference)
 from ..problems import Problem, error, warning
 
 MEETING_KEYS = ("date", "time", "location", "title", "attendees", "absent", "approves",
-                "status", "audience")
+                "status", "audience", "reason", "withdrawn", "corrections")
 PAGE_KEYS = ("title", "order")
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.][0-5]\d(\s*[-–]\s*([01]?\d|2[0-3])[:.][0-5]\d)?$")
 ATTENDEE = re.compile(r"^(?P<name>[^()]*?)\s*(?:\((?P<org>[^()]*)\))?$")
@@ -44,7 +45,7 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
     _check_keys(source, front, MEETING_KEYS, problems)
     date = _date(data.get("date"), path, line_of.get("date", 1), problems)
     time = _time(data.get("time"), path, line_of.get("time"), problems)
-    status = _choice(data, "status", ("final", "draft"), path, line_of, problems)
+    lifecycle = read_lifecycle(front, source.text, path, date, problems)
     audience = _choice(data, "audience", ("public", "members"), path, line_of, problems)
     attendees = _people(data.get("attendees"), "attendees", source, line_of, config, problems)
     absent = _people(data.get("absent"), "absent", source, line_of, config, problems)
@@ -66,12 +67,13 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
     return Meeting(
         digest=source.digest, key=key, body=source.body, id=source.id, path=path, date=date, time=time,
         location=_text_field(data, "location", path, line_of, problems),
-        title=_text_field(data, "title", path, line_of, problems), status=status,
+        title=_text_field(data, "title", path, line_of, problems), status=lifecycle.status,
         audience=audience, attendees=attendees, absent=absent, approves=approves,
         approves_line=line_of.get("approves", 1), intro_html=chunks[0], items=items,
         actions=actions, decisions=decisions, updates=updates,
         references=_references(walk), blocks=_blocks(walk, language),
-        footnotes_html=footnotes)
+        footnotes_html=footnotes, reason=lifecycle.reason, withdrawn=lifecycle.withdrawn,
+        corrections=lifecycle.corrections)
 
 
 def _page(source: Source, front, config: Config, problems: list[Problem]) -> Page | None:

@@ -83,6 +83,14 @@ class MembersBlock:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """An erratum after publication: when the minutes were corrected, and what changed."""
+    date: dt.date
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     number: str
     anchor: str
@@ -102,7 +110,7 @@ class Meeting:
     time: str | None
     location: str | None
     title: str | None
-    status: str                     # draft | final
+    status: str                     # draft | final | withdrawn
     audience: str                   # public | members
     attendees: tuple[Attendee, ...]
     absent: tuple[Attendee, ...]
@@ -116,6 +124,9 @@ class Meeting:
     references: tuple[Reference, ...]
     blocks: tuple[MembersBlock, ...]
     footnotes_html: str
+    reason: str | None = None       # why the minutes were withdrawn
+    withdrawn: dt.date | None = None    # when they were withdrawn
+    corrections: tuple[Correction, ...] = ()    # oldest first
 
     @property
     def sort_key(self) -> tuple:

@@ -5,6 +5,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..urls import meeting_path
 from ..link.site import Site
+from .diwoo import WooDocument, woo_index
 
 SITEMAP_LIMIT = 50_000
 
@@ -17,9 +18,27 @@ def feed_files(site: Site, meeting_title) -> dict[str, bytes]:
         files[f"{key}/feed.xml"] = _feed(site, meetings, f"{key}/feed.xml", body.name,
                                          meeting_title)
     files.update(_sitemaps(site))
-    files["robots.txt"] = (f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}"
-                           "sitemap.xml\n").encode()
+    robots = [f"Sitemap: {site.config.base_url}sitemap.xml"]
+    if site.config.woo and site.audience == "public":
+        woo = woo_index(woo_documents(site, meeting_title), site.config.base_url)
+        files.update(woo.files)
+        robots += woo.robots_lines
+    files["robots.txt"] = ("User-agent: *\nAllow: /\n\n" + "\n".join(robots) + "\n").encode()
     return files
+
+
+def woo_documents(site: Site, meeting_title) -> list[WooDocument]:
+    """The meetings of the Woo-index (link.site.woo_dates) as the harvester reads them."""
+    woo, documents = site.config.woo, []
+    for key, (approved, lastmod) in site.woo.items():
+        meeting = site.meetings[key]
+        body = site.config.bodies[meeting.body]
+        documents.append(WooDocument(
+            loc=site.config.base_url + meeting_path(key), lastmod=lastmod,
+            title=meeting_title(meeting), language=body.language, created=meeting.date,
+            approved=approved, publisher=woo.publisher,
+            category=body.woo_category or woo.category, kind=woo.document_kind))
+    return documents
 
 
 def _feed(site: Site, meetings, path: str, title: str, meeting_title) -> bytes:

@@ -56,6 +56,7 @@ def meeting_context(pages, meeting: Meeting, view: View) -> dict:
         "items": [{"number": item.number, "anchor": item.anchor, "title": item.title,
                    "html": resolve(item.html, meeting, view)} for item in meeting.items],
         "footnotes": resolve(meeting.footnotes_html, meeting, view),
+        "corrections": meeting.corrections,
         "attendees": group_by_organisation(meeting.attendees, site.config),
         "absent": group_by_organisation(meeting.absent, site.config),
         "approved_in": _meeting_link(site.approved_in.get(meeting.key), view),

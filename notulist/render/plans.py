@@ -129,8 +129,8 @@ def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:
 
 def plan_pages(planner: Planner) -> dict[str, PagePlan]:
     plans: dict[str, PagePlan] = {}
-    for part in (_home, _bodies, _meetings, _topics, organisation_pages, action_pages,
-                 decision_page, _free_pages, _search, _not_found):
+    for part in (_home, _bodies, _meetings, _withdrawn, _topics, organisation_pages,
+                 action_pages, decision_page, _free_pages, _search, _not_found):
         plans.update(part(planner))
     return plans
 
@@ -167,6 +167,19 @@ def meeting_plan(planner: Planner, meeting: Meeting) -> tuple[str, PagePlan]:
     return meeting_file(meeting.key), PagePlan(
         "meeting.html", language, meeting_inputs(planner, meeting, view),
         functools.partial(meeting_context, planner, meeting, view))
+
+
+def _withdrawn(planner: Planner) -> dict[str, PagePlan]:
+    """A withdrawn meeting's URL keeps answering, with a notice: when and why."""
+    plans = {}
+    for key, meeting in planner.site.withdrawn.items():
+        body = planner.config.bodies[meeting.body]
+        plans[meeting_file(key)] = planner.plan(
+            "withdrawn.html", body.language, body=body,
+            title=planner.meeting_title(meeting, body.language),
+            meeting={"key": key, "date": meeting.date, "withdrawn": meeting.withdrawn,
+                     "reason": meeting.reason})
+    return plans
 
 
 def _topics(planner: Planner) -> dict[str, PagePlan]:

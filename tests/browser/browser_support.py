@@ -268,6 +268,17 @@ def read_config(config_path: Path) -> tuple[dict, dict[str, Body]]:
     return site, bodies
 
 
+def withdrawn_pages(content: Path, bodies: dict[str, Body]) -> set[str]:
+    """The notice pages of withdrawn meetings: their URLs answer, but no page links them."""
+    found = set()
+    for key in bodies:
+        for path in sorted((content / key).glob("*.md")):
+            front = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]) or {}
+            if front.get("status") == "withdrawn":
+                found.add(f"{key}/{path.stem}/index.html")
+    return found
+
+
 def read_meetings(content: Path, bodies: dict[str, Body]) -> list[Meeting]:
     meetings = []
     for key in bodies:
@@ -275,6 +286,8 @@ def read_meetings(content: Path, bodies: dict[str, Body]) -> list[Meeting]:
             text = path.read_text(encoding="utf-8")
             _, head, body = text.split("---", 2)
             front = yaml.safe_load(head) or {}
+            if front.get("status") == "withdrawn":
+                continue            # its page is a notice, in no list or search
             when = front["date"]
             when = when if isinstance(when, date) else date.fromisoformat(str(when))
             meetings.append(Meeting(key, path.stem, when, front.get("title"),

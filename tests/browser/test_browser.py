@@ -17,7 +17,8 @@ import pytest
 
 from browser_support import (ACTIONS, BACKLINKS, CHROMIUM, LAUNCH_ARGS, SKIP_LINK,
                              Problems, contrast, crawl, http_server, png_size,
-                             read_config, read_meetings, references, unique_words)
+                             read_config, read_meetings, references, unique_words,
+                             withdrawn_pages)
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (tests/run.sh does)",
@@ -263,8 +264,10 @@ def test_every_page_is_reachable_and_loads_cleanly(crawled, site):
     built = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     pages = sorted(p for p in crawled.pages if p.endswith("index.html"))
     print(f"crawled {len(crawled.pages)} pages and {len(crawled.resources)} other files")
-    assert sorted(set(built) - set(pages)) == [], "pages no link leads to"
-    assert len(pages) == len(built)
+    withdrawn = withdrawn_pages(REPO / "content", BODIES)
+    assert withdrawn and set(built) >= withdrawn
+    assert sorted(set(built) - set(pages) - withdrawn) == [], "pages no link leads to"
+    assert len(pages) == len(built) - len(withdrawn)
     assert {p: f.status for p, f in crawled.pages.items() if f.status != 200} == {}
     assert {p: f.problems for p, f in crawled.pages.items() if f.problems} == {}
     assert {p: s for p, s in crawled.resources.items() if s != 200} == {}
