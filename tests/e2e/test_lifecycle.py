@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, write_site
+from tests.conftest import CONFIG, write_site
 from notulist import BuildFailed, build, check
 from notulist.load.config import load_config
 from notulist.pipeline import configure, gather
 from notulist.incremental.store import Store
-from test_security import files_with, scan_tree
+from tests.e2e.test_security import files_with, scan_tree
 
 LIFECYCLE_CONFIG = CONFIG.replace("search = false", "search = true").replace(
     'language = "nl"\n', 'language = "nl"\naccessibility_statement = '

@@ -10,13 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import CONFIG, write_site
+from tests.conftest import CONFIG, write_site
 from notulist import BuildFailed, build, check, pipeline
-from test_diwoo import NS, assert_valid, diwoo_schema  # noqa: F401 (a fixture)
-from test_git_dates import commit, git
+from tests.unit.test_diwoo import NS, assert_valid, diwoo_schema  # noqa: F401 (a fixture)
+from tests.unit.test_git_dates import commit, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BASE = "https://example.org/minutes/"
 WOO = """
 [woo]
