@@ -24,8 +24,9 @@ from .problems import Problem
 from .progress import Progress, counted
 
 PARSE_MODULES = ("cache.py", "load.py", "frontmatter.py", "i18n.py",
-                 "locale/nl/LC_MESSAGES/notulist.po", "body.py", "parse.py", "markup.py",
-                 "plain_text.py", "model.py", "config.py", "problems.py")
+                 "locale/nl/LC_MESSAGES/notulist.po", "minutes_text.py", "minutes_syntax.py",
+                 "minutes_headings.py", "minutes_entries.py", "due_dates.py", "parse.py",
+                 "markup.py", "model.py", "config.py", "problems.py")
 SHARDS = 64                       # cache files; an edit rewrites the one or two it touches
 POOL_THRESHOLD = 48               # below this many misses a process pool costs more than it saves
 

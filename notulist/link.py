@@ -90,7 +90,7 @@ def collect_targets(meetings: list[Meeting]) -> dict[str, Target]:
         path = f"{meeting.body}/{meeting.id}/"
         targets[meeting.key] = Target("meeting", meeting.key, meeting.key, None, path)
         for item in meeting.items:
-            for fragment in (item.anchor, item.number):
+            for fragment in filter(None, (item.anchor, item.number)):
                 key = f"{meeting.key}#{fragment}"
                 targets[key] = Target("item", key, meeting.key, item.anchor, path)
             targets.setdefault(f"topic:{item.anchor}", Target(

@@ -1,0 +1,276 @@
+"""Reading a minutes body from markdown-it-py's tokens: agenda items, keyword lines,
+references and members blocks, and the HTML of each part with placeholders (markup.py).
+
+Members blocks are read apart: the text is parsed once to find their line ranges, each is
+parsed on its own, and the rest again with each block replaced by its M placeholder line
+(same line count), so nothing in a block (text, footnote, link definition) reaches the
+public text. A text without `:::` is parsed once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .markup import (align_cells, disarm_character_references, finish_html, placeholder,
+                     prefix_footnotes)
+from .minutes_entries import (Entry, KeywordRules, read_action_table, read_keyword_lines,
+                              read_section_item)
+from .minutes_headings import Heading, read_heading, settle_headings
+from .minutes_syntax import (MAX_NESTING, TARGET, collapse, minutes_parser, normalise_target,
+                             plain_text)
+from .problems import Problem, error
+
+FENCE_LIKE = re.compile(r"^[\s\u00ad\u200b-\u200f\u2060\ufeff]*:::")
+CLOSING_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*$")
+ITEM_HEADING = re.compile(r"^[ \t]{0,3}##[ \t]")
+INDENTED = "this `:::` line is indented or stands inside other text — start `::: members` " \
+           "and its closing `:::` at the beginning of a line, outside lists and quotes"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the reader needs to know of the file."""
+    path: str
+    body: str | None                # None for a free page: no items, no keyword lines
+    language: str
+    rules: KeywordRules
+    meeting_date: dt.date | None = None
+
+
+@dataclass
+class MembersText:
+    ground: str | None
+    line: int                       # of the `::: members` line
+    html: str = ""
+
+
+@dataclass
+class Reading:
+    """What a body says, in the order of the file."""
+    intro_html: str = ""
+    items: list[Heading] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    references: list[tuple] = field(default_factory=list)  # Reference fields, in order
+    blocks: list[MembersText] = field(default_factory=list)
+    footnotes_html: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Stream:
+    """The tokens of the main text or of one members block."""
+    tokens: list
+    env: dict
+    offset: int                     # file line of the stream's first line
+    block: int | None = None
+
+
+def read_minutes(text: str, first_line: int, context: Context) -> Reading:
+    md = minutes_parser(context.language)
+    reading = Reading()
+    text = disarm_character_references(text)
+    env: dict = {}
+    tokens = md.parse(text, env)
+    ranges = _members_ranges(tokens, text, first_line, context, reading) if ":::" in text else []
+    streams = [_Stream(tokens, env, first_line)]
+    if ranges:
+        lines = text.split("\n")
+        for number, (start, end) in enumerate(ranges):
+            block_env: dict = {}
+            block_tokens = md.parse("\n".join(lines[start + 1:end - 1]), block_env)
+            streams.append(_Stream(block_tokens, block_env, first_line + start + 1, number))
+            lines[start:end] = [placeholder("M", number)] + [""] * (end - start - 1)
+        main_env: dict = {}
+        streams[0] = _Stream(md.parse("\n".join(lines), main_env), main_env, first_line)
+    references = []
+    for stream in streams:
+        _check_nesting(stream, context, reading)
+        references += _read_stream(stream, context, reading)
+    settle_headings(reading.items, context.path, reading.problems)
+    _number(reading, references, context)
+    _render(md, streams, reading, context.language)
+    return reading
+
+
+def _members_ranges(tokens, text, first_line, context, reading) -> list[tuple[int, int]]:
+    """The line ranges of the members blocks; every other `:::` line is reported."""
+    ranges, lines, problems, path = [], text.split("\n"), reading.problems, context.path
+    depth = 0
+    for token in tokens:
+        if token.type == "container_block_close":
+            depth -= 1
+            continue
+        if token.type in ("inline", "code_block", "html_block") and ":::" in token.content:
+            for offset, content in enumerate(token.content.split("\n")):
+                if FENCE_LIKE.match(content):
+                    problems.append(error(path, first_line + token.map[0] + offset, INDENTED))
+        if token.type != "container_block_open":
+            continue
+        depth += 1
+        line, (start, end) = first_line + token.map[0], token.map
+        name, _, ground = token.info.strip().partition(" ")
+        if depth > 1 and name == "members":
+            problems.append(error(path, line, "a `::: members` block cannot start inside "
+                                  "another — close the first with `:::`"))
+        elif token.level > 0 and depth == 1:
+            problems.append(error(path, line, INDENTED))
+        elif not name:
+            problems.append(error(path, line, "`:::` closes nothing — remove it or open the "
+                                  "block with `::: members`"))
+        elif name != "members":
+            hint = "write it in lower case, `::: members`" if name.lower() == "members" \
+                else "the only block is `::: members [ground]`"
+            problems.append(error(path, line, f"unknown block `::: {name}` — {hint}"))
+        elif end >= len(lines) or not CLOSING_FENCE.match(lines[end]):
+            problems.append(error(path, line, "this `::: members` block is never closed — "
+                                  "add a line `:::`"))
+        elif depth == 1:
+            ranges.append((start, end + 1))      # the map ends before the closing line
+            reading.blocks.append(MembersText(ground.strip() or None, line))
+    return ranges
+
+
+def _check_nesting(stream: _Stream, context: Context, reading: Reading) -> None:
+    """markdown-it stops reading deeper than maxNesting: say so rather than lose text."""
+    deep = next((t for t in stream.tokens if t.level >= MAX_NESTING and t.map), None)
+    if deep is not None:
+        reading.problems.append(error(context.path, stream.offset + deep.map[0],
+                                      "lists or quotes are nested too deeply here "
+                                      f"(more than {MAX_NESTING // 2} lists) — flatten them"))
+
+
+def _read_stream(stream: _Stream, context: Context, reading: Reading) -> list[tuple]:
+    """Items, entries and references of one stream; returns (line, token, stream) of each
+    reference, numbered later in the order of the file."""
+    tokens, path, members = stream.tokens, context.path, stream.block is not None
+    item = _item_before(reading.items, stream.offset) if members else ""
+    section, references, index = None, [], 0
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "heading_open":
+            inline, level = tokens[index + 1], int(token.tag[1])
+            line = stream.offset + token.map[0]
+            if level == 2 and token.level == 0 and context.body:
+                if members:
+                    reading.problems.append(error(path, line, "an agenda item cannot start "
+                                                  "inside a `::: members` block — close the "
+                                                  "block with `:::` first"))
+                else:
+                    reading.items.append(read_heading(inline, line, index))
+                    item = reading.items[-1].anchor
+            section = _section(inline, level, section, context.rules)
+        elif kind == "html_block" and context.body and not members:
+            for offset, content in enumerate(token.content.split("\n")):
+                if ITEM_HEADING.match(content):
+                    reading.problems.append(error(path, stream.offset + token.map[0] + offset,
+                                                  "this agenda heading stands inside raw "
+                                                  "HTML — close the HTML element before the "
+                                                  "heading"))
+        elif kind == "table_open" and section is not None and context.body:
+            entries, after = read_action_table(tokens, index, stream.offset)
+            _keep(entries, item, members, reading)
+            references += _references_of(tokens[index:after], stream, item, context, reading)
+            index = after
+            continue
+        elif kind == "inline":
+            references += _references_of((token,), stream, item, context, reading)
+            if context.body and tokens[index - 1].type == "paragraph_open":
+                line = stream.offset + token.map[0]
+                opener = tokens[index - 2] if index > 1 else None
+                in_section = section is not None and opener is not None and \
+                    opener.type == "list_item_open" and opener.level == 1
+                entries = read_section_item(token, context.rules, line) if in_section \
+                    else read_keyword_lines(token, context.rules, line)
+                _keep(entries, item, members, reading)
+        index += 1
+    return references
+
+
+def _item_before(items: list[Heading], line: int) -> str:
+    return next((h.anchor for h in reversed(items) if h.line < line), "")
+
+
+def _section(inline, level: int, section: int | None, rules: KeywordRules) -> int | None:
+    """The heading level of the action list section this heading opens, or still open."""
+    title = collapse(plain_text(inline.children)).rstrip(":").lower()
+    title = re.sub(r"^\d{1,3}(?:\.\d{1,2}){0,2}[.)]?\s+", "", title)
+    if title in rules.sections:
+        return level
+    return section if section is not None and level > section else None
+
+
+def _keep(entries: list[Entry], item: str, members: bool, reading: Reading) -> None:
+    for entry in entries:
+        entry.item, entry.members_only = item, members
+    reading.entries += entries
+
+
+def _references_of(tokens, stream: _Stream, item: str, context: Context,
+                   reading: Reading) -> list[tuple]:
+    found = []
+    for token in tokens:
+        if token.type != "inline" or not token.children or "[[" not in token.content:
+            continue
+        for child in token.children:
+            if child.type != "reference":
+                continue
+            line = stream.offset + token.map[0] + child.meta["offset"]
+            target = normalise_target(child.meta["written"], context.body)
+            if target is None:
+                _malformed(child, line, context, reading)
+                child.type = "text"     # shown as written
+                continue
+            child.meta["target"] = target
+            found.append((line, child, stream.block is not None, item))
+    return found
+
+
+def _malformed(child, line: int, context: Context, reading: Reading) -> None:
+    written = child.meta["written"]
+    if context.body is None and TARGET.match(written):
+        message = (f"`[[{written}]]`: a free page belongs to no body — write body/id, "
+                   "like [[lrt/2023-07-10]]")
+    else:
+        message = (f"`[[{written}]]` is not a reference I understand — write [[2023-07-10]], "
+                   "[[lrt/2023-07-10#3]], [[2023-07-10#A2]] or [[topic:opvang]]")
+    reading.problems.append(error(context.path, line, message))
+
+
+def _number(reading: Reading, references: list[tuple], context: Context) -> None:
+    """References and entries numbered in the order of the file, whichever stream."""
+    references.sort(key=lambda found: found[0])
+    for index, (line, token, members, item) in enumerate(references):
+        token.meta["index"] = index
+        reading.references.append((token.meta["target"], token.meta["written"],
+                                   token.meta["label"], line, members, item))
+    reading.entries.sort(key=lambda entry: entry.line)
+    counts = {"A": 0, "D": 0, "U": 0}
+    for entry in reading.entries:
+        family = {"action": "A", "decision": "D"}.get(entry.kind, "U")
+        entry.marker.content += placeholder(family, counts[family]) + " "
+        counts[family] += 1
+        entry.references = [t.meta["index"] for t in entry.reference_tokens
+                            if "index" in t.meta]
+
+
+def _render(md, streams: list[_Stream], reading: Reading, language: str) -> None:
+    main = streams[0]
+    render = lambda tokens, env: finish_html(md.renderer.render(tokens, md.options, env),
+                                             language).rstrip("\n") if tokens else ""
+    for stream in streams:
+        align_cells(stream.tokens)
+    tokens = main.tokens
+    tail = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"),
+                len(tokens))
+    reading.footnotes_html = render(tokens[tail:], main.env).strip()
+    starts = [h.token_index for h in reading.items] + [tail]
+    reading.intro_html = render(tokens[:starts[0]], main.env)
+    for heading, start, end in zip(reading.items, starts, starts[1:]):
+        heading.title_html = finish_html(md.renderer.renderInline(
+            tokens[start + 1].children, md.options, main.env), language)
+        heading.html = render(tokens[start + 3:end], main.env)
+    for stream in streams[1:]:
+        html = render(stream.tokens, stream.env)
+        reading.blocks[stream.block].html = prefix_footnotes(html, stream.block)
