@@ -23,6 +23,7 @@ from .problems import Problem, error
 
 FENCE_LIKE = re.compile(r"^[\s\u00ad\u200b-\u200f\u2060\ufeff]*:::")
 CLOSING_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*$")
+CUT = "\ufdd0-\ufdd1"                # between the parts of the main text while it is sanitised
 ITEM_HEADING = re.compile(r"^[ \t]{0,3}##[ \t]")
 INDENTED = "this `:::` line is indented or stands inside other text — start `::: members` " \
            "and its closing `:::` at the beginning of a line, outside lists and quotes"
@@ -256,21 +257,26 @@ def _number(reading: Reading, references: list[tuple], context: Context) -> None
 
 
 def _render(md, streams: list[_Stream], reading: Reading, language: str) -> None:
-    main = streams[0]
-    render = lambda tokens, env: finish_html(md.renderer.render(tokens, md.options, env),
-                                             language).rstrip("\n") if tokens else ""
+    """The main text is rendered and sanitised as one document, cut at markers after."""
     for stream in streams:
         align_cells(stream.tokens)
+    main, renderer, options = streams[0], md.renderer, md.options
     tokens = main.tokens
     tail = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"),
                 len(tokens))
-    reading.footnotes_html = render(tokens[tail:], main.env).strip()
     starts = [h.token_index for h in reading.items] + [tail]
-    reading.intro_html = render(tokens[:starts[0]], main.env)
+    parts = [renderer.render(tokens[:starts[0]], options, main.env)]
     for heading, start, end in zip(reading.items, starts, starts[1:]):
-        heading.title_html = finish_html(md.renderer.renderInline(
-            tokens[start + 1].children, md.options, main.env), language)
-        heading.html = render(tokens[start + 3:end], main.env)
+        parts += [renderer.renderInline(tokens[start + 1].children, options, main.env),
+                  renderer.render(tokens[start + 3:end], options, main.env)]
+    parts.append(renderer.render(tokens[tail:], options, main.env))
+    html = finish_html(CUT.join(parts), language)
+    pieces = [piece.strip("\n") for piece in html.split(CUT)]
+    if len(pieces) != len(parts):       # a marker inside raw HTML nh3 had to rewrite
+        pieces = [finish_html(part, language).strip("\n") for part in parts]
+    reading.intro_html, reading.footnotes_html = pieces[0], pieces[-1]
+    for number, heading in enumerate(reading.items):
+        heading.title_html, heading.html = pieces[1 + 2 * number], pieces[2 + 2 * number]
     for stream in streams[1:]:
-        html = render(stream.tokens, stream.env)
-        reading.blocks[stream.block].html = prefix_footnotes(html, stream.block)
+        html = finish_html(renderer.render(stream.tokens, options, stream.env), language)
+        reading.blocks[stream.block].html = prefix_footnotes(html.strip("\n"), stream.block)
