@@ -22,9 +22,9 @@ DEFAULT_KEYWORDS = {
     "update": ("Stand", "Update"),
 }
 ACTION_SECTIONS = ("actiepunten", "actielijst", "acties", "action items", "actions")
-STATUS_WORDS = re.compile(r"(?:^|[\s(\[])(afgerond|gesloten|klaar|done|closed|✓|✔)(?:$|[\s).,;\]])",
+STATUS_WORDS = re.compile(r"(?:^|[\s(\[])(afgerond|gesloten|klaar|done|closed|✓|✔|☑)(?:$|[\s).,;\]])",
                           re.I)
-PASTED_BULLET = "•·▪◦●‣∙–"
+PASTED_BULLET = "•·▪◦●‣∙–☐☑"         # and the box of a task list item
 COLUMNS = {
     "nr": "label", "nr.": "label", "no": "label", "no.": "label", "#": "label",
     "nummer": "label", "actie": "text", "action": "text", "actiepunt": "text", "wat": "text",

@@ -14,7 +14,7 @@ NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 TARGET = re.compile(rf"^(?:topic:({NAME})|(?:({NAME})/)?({NAME})(?:#([A-Za-z0-9_-]+))?)$")
 REFERENCE = re.compile(r"\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 BLOCK_PLACEHOLDER = re.compile(f"^{PLACEHOLDER.pattern}[ \\t]*$")
-MAX_NESTING = 40                    # lists and quotes deeper than this are an error, not a cut
+MAX_NESTING = 40                    # token levels (a list is two): deeper is an error, not a cut
 
 
 @functools.cache
@@ -68,6 +68,18 @@ def _reference(state, silent: bool) -> bool:
                       "offset": state.src.count("\n", 0, state.pos)}
     state.pos = found.end()
     return True
+
+
+TASK = re.compile(r"^\[([ xX])\][ \t]+")
+
+
+def mark_task(inline) -> None:
+    """A GFM task `- [ ] …` / `- [x] …` shows a box as text (a form control is no minutes)."""
+    children = inline.children
+    if children and children[0].type == "text" and TASK.match(children[0].content):
+        found = TASK.match(children[0].content)
+        box = "☐ " if found.group(1) == " " else "☑ "
+        children[0].content = box + children[0].content[found.end():]
 
 
 def normalise_target(written: str, body: str | None) -> str | None:

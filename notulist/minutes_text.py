@@ -17,8 +17,8 @@ from .markup import (align_cells, disarm_character_references, finish_html, plac
 from .minutes_entries import (Entry, KeywordRules, read_action_table, read_keyword_lines,
                               read_section_item)
 from .minutes_headings import Heading, read_heading, settle_headings
-from .minutes_syntax import (MAX_NESTING, TARGET, collapse, minutes_parser, normalise_target,
-                             plain_text)
+from .minutes_syntax import (MAX_NESTING, TARGET, collapse, mark_task, minutes_parser,
+                             normalise_target, plain_text)
 from .problems import Problem, error
 
 FENCE_LIKE = re.compile(r"^[\s\u00ad\u200b-\u200f\u2060\ufeff]*:::")
@@ -137,8 +137,8 @@ def _check_nesting(stream: _Stream, context: Context, reading: Reading) -> None:
     deep = next((t for t in stream.tokens if t.level >= MAX_NESTING and t.map), None)
     if deep is not None:
         reading.problems.append(error(context.path, stream.offset + deep.map[0],
-                                      "lists or quotes are nested too deeply here "
-                                      f"(more than {MAX_NESTING // 2} lists) — flatten them"))
+                                      "lists or quotes are nested too deeply here (more "
+                                      f"than {MAX_NESTING // 2} levels) — flatten them"))
 
 
 def _read_stream(stream: _Stream, context: Context, reading: Reading) -> list[tuple]:
@@ -180,6 +180,8 @@ def _read_stream(stream: _Stream, context: Context, reading: Reading) -> list[tu
             if context.body and tokens[index - 1].type == "paragraph_open":
                 line = stream.offset + token.map[0]
                 opener = tokens[index - 2] if index > 1 else None
+                if opener is not None and opener.type == "list_item_open":
+                    mark_task(token)
                 in_section = section is not None and opener is not None and \
                     opener.type == "list_item_open" and opener.level == 1
                 entries = read_section_item(token, context.rules, line) if in_section \
@@ -276,7 +278,7 @@ def _render(md, streams: list[_Stream], reading: Reading, language: str) -> None
         pieces = [finish_html(part, language).strip("\n") for part in parts]
     reading.intro_html, reading.footnotes_html = pieces[0], pieces[-1]
     for number, heading in enumerate(reading.items):
-        heading.title_html, heading.html = pieces[1 + 2 * number], pieces[2 + 2 * number]
+        heading.title_html, heading.html = pieces[1 + 2 * number].strip(), pieces[2 + 2 * number]
     for stream in streams[1:]:
         html = finish_html(renderer.render(stream.tokens, options, stream.env), language)
         reading.blocks[stream.block].html = prefix_footnotes(html.strip("\n"), stream.block)
