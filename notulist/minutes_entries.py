@@ -35,6 +35,7 @@ COLUMNS = {
 }
 OWNER_OPENING = re.compile(r"^(?P<owners>[^\s:.;!?][^:.;!?]{0,58}?):\s+(?P<text>\S.*)$", re.S)
 OWNER_CLOSING = re.compile(r"^(?P<text>.*\S)\s*\((?P<owners>[^()]{1,60})\)\s*\.?$", re.S)
+ACTION_TARGET = re.compile(r"#A\d+$")
 STATUS_LEAD = re.compile(r"^\s*\x00\s*[:,—–-]?\s*")
 EMPTY_PAIRS = {"strong_open": "strong_close", "em_open": "em_close", "s_open": "s_close"}
 
@@ -125,6 +126,9 @@ def read_section_item(inline: Token, rules: KeywordRules, line: int) -> list[Ent
     if entries:
         return entries
     children = inline.children or []
+    if children and children[0].type == "reference" and ACTION_TARGET.search(
+            children[0].meta["written"]):
+        return [_carried(children, line)]
     text = collapse(plain_text(children))
     if not text:
         return []
@@ -139,6 +143,16 @@ def read_section_item(inline: Token, rules: KeywordRules, line: int) -> list[Ent
     children.insert(0, entry.marker)
     entry.reference_tokens = [t for t in children if t.type == "reference"]
     return [entry]
+
+
+def _carried(children: list[Token], line: int) -> Entry:
+    """`- [[2024-01-10#A1]] JenV stuurt …` (as `new` lists them): that action, still open;
+    read as a progress note on it, not as a new action."""
+    entry = Entry("update", "", line)
+    children.insert(0, entry.marker)
+    entry.reference_tokens = [t for t in children if t.type == "reference"]
+    entry.text = _entry_text(children[1:], "update", entry.reference_tokens)
+    return entry
 
 
 def _names(text: str) -> bool:

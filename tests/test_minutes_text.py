@@ -364,3 +364,11 @@ def test_hostile_input_is_read_quickly_without_a_traceback(site, text, error):
     assert [p.message.startswith("lists or quotes are nested too deeply") for p in problems] \
         == ([True] if error else [])
     assert meeting.items[0].anchor == "a"
+
+
+def test_a_listed_earlier_action_in_an_action_section_is_no_new_action(site):
+    meeting, _ = meeting_of(site, "## 2. Actielijst\n\n"
+                                  "- [[2023-07-10#A1]] JenV stuurt een brief.\n")
+    (update,) = meeting.updates
+    assert meeting.actions == () and update.kind == "update"
+    assert (update.targets, update.text) == (("lrt/2023-07-10#A1",), "JenV stuurt een brief.")
