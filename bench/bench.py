@@ -93,7 +93,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="also time `serve`: from saving an edit to the new page served")
     parser.add_argument("--floor", action="store_true",
                         help="also time the fixed tools alone on the same meetings: "
-                             "Python-Markdown, and Pagefind on the indexed pages (floor.py)")
+                             "markdown-it-py, and Pagefind on the indexed pages (floor.py)")
     parser.add_argument("--repo", type=Path, default=REPO,
                         help="the Notulist checkout to benchmark (default: this one)")
     parser.add_argument("--generate-only", type=Path, metavar="DIR",

@@ -1,11 +1,11 @@
 """The floor (--floor): what the fixed tools alone take on the same meetings.
 
-Issue 2 fixes Python-Markdown as the Markdown engine, and the site has a Pagefind search
-index. Whatever the engine around them does, a cold build cannot take less than:
+The Markdown engine is markdown-it-py, and the site has a Pagefind search index. Whatever
+the engine around them does, a cold build cannot take less than:
 
-- **Markdown**: Python-Markdown converting every meeting's text, with no extension, one
-  reused instance per core (`reset()` between files), the files split evenly over the
-  cores. No YAML, links, pages or writing.
+- **Markdown**: markdown-it-py (CommonMark, no plugin) rendering every meeting's text, one
+  reused instance per core, the files split evenly over the cores. No YAML, links, pages
+  or writing.
 - **search**: Pagefind indexing the pages the cold build indexed, one command per shard
   as the build runs them, as many at a time as there are cores.
 
@@ -28,8 +28,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Floor:
-    markdown_s: float               # Python-Markdown, no extension
-    ours_s: float                   # Python-Markdown as Notulist configures it (markup.py)
+    markdown_s: float               # markdown-it-py, CommonMark, no plugin
+    ours_s: float                   # the engine's reader (minutes_text.py)
     search_s: float | None          # None: no shards in the build's search record
     pages: int                      # indexed pages
     start_s: float                  # `python -c pass` with this interpreter's site-packages
@@ -39,7 +39,7 @@ class Floor:
 
 def measure_floor(site: Path, edited: Path | None, repo: Path) -> Floor:
     """`site` after a cold build (its output and .cache/ in place); `repo` the checkout
-    whose engine configures Python-Markdown and runs Pagefind."""
+    whose engine reads the Markdown and runs Pagefind."""
     if str(repo) not in sys.path:
         sys.path.insert(0, str(repo))   # the pool's forked processes inherit it
     from notulist.pipeline import configure
@@ -64,9 +64,9 @@ def report_lines(floor: Floor, hugo_s: float | None) -> list[str]:
         return f" = {seconds / hugo_s:.2f}x Hugo" if hugo_s else ""
     markdown_s = min(floor.markdown_s, floor.ours_s)
     lines = ["floor (the fixed tools alone, on the same meetings):",
-             f"  Python-Markdown, no extension, one instance per core: "
+             f"  markdown-it-py, CommonMark, one instance per core: "
              f"{floor.markdown_s:.2f} s{versus_hugo(floor.markdown_s)}",
-             f"  Python-Markdown as Notulist configures it (markup.py), the same way: "
+             f"  the engine's reader (minutes_text.py), the same way: "
              f"{floor.ours_s:.2f} s{versus_hugo(floor.ours_s)}"]
     if floor.search_s is not None:
         both = markdown_s + floor.search_s
@@ -106,17 +106,14 @@ def body_of(path: Path) -> str:
 
 
 def convert_all(texts: list[str], ours: bool) -> int:
-    if ours:
-        from notulist.markup import new_converter
-        converter = new_converter("nl")
-    else:
-        import markdown
-        converter = markdown.Markdown()
-    size = 0
-    for text in texts:
-        converter.reset()
-        size += len(converter.convert(text))
-    return size
+    if ours:        # the engine's reader: the parse, its tokens read, the HTML sanitised
+        from notulist.minutes_entries import keyword_rules
+        from notulist.minutes_text import Context, read_minutes
+        context = Context("bench.md", "lrt", "nl", keyword_rules(()))
+        return sum(len(read_minutes(text, 1, context).intro_html) for text in texts)
+    from markdown_it import MarkdownIt
+    converter = MarkdownIt("commonmark")
+    return sum(len(converter.render(text)) for text in texts)
 
 
 # --- Pagefind ------------------------------------------------------------------------------

@@ -64,6 +64,14 @@ def test_inline_markdown_in_a_heading_is_rendered_and_the_title_is_plain(site):
     assert meeting.references[0].item == "vorige"
 
 
+def test_a_url_in_a_heading_is_not_part_of_its_anchor(site):
+    meeting, _ = meeting_of(site, "## 3. Voorstel https://example.org/voorstel\n\n"
+                                  "## 4. Reactie <https://example.org/reactie>\n")
+    assert [(i.title, i.anchor) for i in meeting.items] == [
+        ("Voorstel", "voorstel"), ("Reactie", "reactie")]
+    assert '<a href="https://example.org/voorstel">' in meeting.items[0].title_html
+
+
 def test_setext_heading_is_an_item_and_lower_or_top_headings_are_not(site):
     meeting, _ = meeting_of(site, "Opening\n-------\n\n### Toelichting\n\n# Bijlage\n\n"
                                   "> ## In een citaat\n")
@@ -339,6 +347,7 @@ def test_html_comments_alignment_and_strikethrough(site):
                                   "~~oud~~ en www.example.org.\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n")
     html = meeting.items[0].html
     assert "intern" not in html and "<s>oud</s>" in html
+    assert '<a href="http://www.example.org">www.example.org</a>.' in html     # GFM autolink
     assert '<th class="align-center">a</th>' in html and 'style=' not in html
     assert '<td class="align-right">2</td>' in html
 
