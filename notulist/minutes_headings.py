@@ -55,7 +55,7 @@ def _without_autolinks(children) -> list:
     """A written `<https://…>` is a URL, not words of the title."""
     kept, inside = [], False
     for token in children:
-        if token.type == "link_open" and token.markup == "autolink":
+        if token.type == "link_open" and token.markup in ("autolink", "linkify"):
             inside = True
         elif inside and token.type == "link_close":
             inside = False

@@ -13,6 +13,8 @@ from .markup import PLACEHOLDER, placeholder, shape_footnotes
 NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 TARGET = re.compile(rf"^(?:topic:({NAME})|(?:({NAME})/)?({NAME})(?:#([A-Za-z0-9_-]+))?)$")
 REFERENCE = re.compile(r"\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
+_MAY_HOLD_URL = re.compile(r"(?i)https?://|www\.")
+BARE_URL = re.compile(r"(?i)(?<![\w/@.-])(?:https?://|www\.)[^\s<]*[^\s<?!.,:;*_~'\")\]]")
 BLOCK_PLACEHOLDER = re.compile(f"^{PLACEHOLDER.pattern}[ \\t]*$")
 MAX_NESTING = 40                    # token levels (a list is two): deeper is an error, not a cut
 
@@ -23,7 +25,6 @@ def minutes_parser(language: str):
     from markdown_it import MarkdownIt
     from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.footnote import footnote_plugin
-    from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
     md = MarkdownIt("commonmark", {"xhtmlOut": False, "maxNesting": MAX_NESTING + 2})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
@@ -32,13 +33,41 @@ def minutes_parser(language: str):
     md.block.ruler.before("fence", "members_placeholder", _placeholder_line,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.inline.ruler.before("link", "reference", _reference)
-    md.use(gfm_autolink_plugin)     # www.example.org and https://… in running text
+    md.core.ruler.push("bare_urls", _link_bare_urls)
     md.add_render_rule("reference", lambda self, tokens, idx, options, env:
                        placeholder("R", tokens[idx].meta["index"]))
     md.add_render_rule("members_placeholder", lambda self, tokens, idx, options, env:
                        tokens[idx].content + "\n")
     shape_footnotes(md, language)
     return md
+
+
+def _link_bare_urls(state) -> None:
+    """GFM's extended autolinks (`www.example.org`, `https://…` in running text), without
+    linkify-it-py: it doubled the parse, and minutes hold few URLs."""
+    from markdown_it.token import Token
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or not _MAY_HOLD_URL.search(block.content):
+            continue
+        children, depth = [], 0
+        for token in block.children:
+            depth += (token.type == "link_open") - (token.type == "link_close")
+            if token.type != "text" or depth or not _MAY_HOLD_URL.search(token.content):
+                children.append(token)
+                continue
+            position = 0
+            for found in BARE_URL.finditer(token.content):
+                href = state.md.normalizeLink(("http://" if found.group(0)[:4].lower() == "www."
+                                               else "") + found.group(0))
+                if not state.md.validateLink(href):
+                    continue
+                children.append(Token("text", "", 0, content=token.content[position:found.start()]))
+                children.append(Token("link_open", "a", 1, attrs={"href": href}, markup="linkify"))
+                children.append(Token("text", "", 0, content=found.group(0)))
+                children.append(Token("link_close", "a", -1, markup="linkify"))
+                position = found.end()
+            children.append(Token("text", "", 0, content=token.content[position:]))
+        block.children = [t for t in children if t.type != "text" or t.content]
 
 
 def _placeholder_line(state, start: int, end: int, silent: bool) -> bool:
