@@ -357,15 +357,20 @@ def test_task_list_items_show_a_box(site):
     assert "<li>☐ open punt</li>\n<li>☑ klaar punt</li>" in meeting.items[0].html
 
 
-@pytest.mark.parametrize("text, error", [
-    ("".join("  " * depth + "- niveau\n" for depth in range(400)), True),
-    (">" * 400 + " citaat\n", True),
-    ("[" * 20000 + "\n", False),
-    ("[[" * 10000 + "\n", False),
-    ("[a](" * 20000 + "\n", False),
-    ("*a **b " * 20000 + "\n", False),
-    ("woord " * 200000 + "\n", False),
-])
+HOSTILE = {
+    "400 nested lists": ("".join("  " * depth + "- niveau\n" for depth in range(400)), True),
+    "400 nested quotes": (">" * 400 + " citaat\n", True),
+    "20,000 [": ("[" * 20000 + "\n", False),
+    "10,000 [[": ("[[" * 10000 + "\n", False),
+    "20,000 [a](": ("[a](" * 20000 + "\n", False),
+    "emphasis": ("*a **b " * 20000 + "\n", False),
+    "a 1.2 MB line": ("woord " * 200000 + "\n", False),
+    "30,000 colons": ("a: " * 30000 + "\n", False),
+    "20,000 URLs": ("http://a.nl " * 20000 + "\n", False),
+}
+
+
+@pytest.mark.parametrize("text, error", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_input_is_read_quickly_without_a_traceback(site, text, error):
     start = time.perf_counter()
     meeting, problems = meeting_of(site, "## 1. A\n\n" + text)
