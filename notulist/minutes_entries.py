@@ -25,6 +25,8 @@ ACTION_SECTIONS = ("actiepunten", "actielijst", "acties", "action items", "actio
 STATUS_WORDS = re.compile(r"(?:^|[\s(\[])(afgerond|gesloten|klaar|done|closed|✓|✔|☑)(?:$|[\s).,;\]])",
                           re.I)
 PASTED_BULLET = "•·▪◦●‣∙–☐☑"         # and the box of a task list item
+_PASTED = rf"(?:[{PASTED_BULLET}]|o(?=[ \t]))"   # Word's bullets, pasted: `• …`, `o …`
+PASTED_LINE = re.compile(rf"^[ \t]*{_PASTED}")
 COLUMNS = {
     "nr": "label", "nr.": "label", "no": "label", "no.": "label", "#": "label",
     "nummer": "label", "actie": "text", "action": "text", "actiepunt": "text", "wat": "text",
@@ -74,7 +76,7 @@ def keyword_rules(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> KeywordRule
     kinds = {word.lower(): kind for kind, words in DEFAULT_KEYWORDS.items() for word in words}
     kinds.update({word.lower(): kind for kind, words in extra_words.items() for word in words})
     words = "|".join(re.escape(w) for w in sorted(kinds, key=len, reverse=True))
-    line = re.compile(rf"^(?P<lead>[ \t]*(?:[{PASTED_BULLET}][ \t]*)?)(?P<kw>{words})"
+    line = re.compile(rf"^(?P<lead>[ \t]*(?:{_PASTED}[ \t]*)?)(?P<kw>{words})"
                       rf"(?:[ \t]+(?P<label>\d[\w./-]*))?(?:[ \t]*\((?P<owners>[^)\n]*)\))?"
                       rf"[ \t]*:[ \t]*", re.I)
     return KeywordRules(line, kinds, sections)
@@ -88,16 +90,20 @@ def read_keyword_lines(inline: Token, rules: KeywordRules, line: int) -> list[En
         return []
     starts = [0] + [i + 1 for i, t in enumerate(children) if t.type == "softbreak"]
     lines = list(zip(starts, starts[1:] + [len(children) + 1]))
-    opened, previous_entry = [], False
+    opened, boundaries, in_entry = [], [], False
     for number, (start, end) in enumerate(lines):
-        found = rules.line.match(plain_text(children[start:end - 1], "mark"))
-        if found and (number == 0 or previous_entry or found.group("lead").strip()):
+        text = plain_text(children[start:end - 1], "mark")
+        found, bulleted = rules.line.match(text), PASTED_LINE.match(text) is not None
+        if found and (number == 0 or in_entry or bulleted):
             opened.append((number, found))
-        previous_entry = bool(opened)
+        if found and (number == 0 or in_entry or bulleted) or bulleted:
+            boundaries.append(number)
+            in_entry = bool(found)
     entries = []
-    for place, (number, found) in reversed(list(enumerate(opened))):
+    for number, found in reversed(opened):
         start = lines[number][0]
-        stop = lines[opened[place + 1][0]][0] - 1 if place + 1 < len(opened) else len(children)
+        following = [b for b in boundaries if b > number]
+        stop = lines[following[0]][0] - 1 if following else len(children)
         kind = rules.kinds[found.group("kw").lower()]
         entry = Entry(kind, "", line + number, found.group("owners"),
                       found.group("owners") is not None, found.group("label"))
@@ -117,7 +123,7 @@ def _may_open(token: Token, rules: KeywordRules) -> bool:
     """A cheap first look: most paragraphs open with plain text that is no keyword line
     (a keyword split over tokens, like `**Actie**:`, opens with markup or a short text)."""
     return token.type != "text" or len(token.content) < 24 or \
-        token.content[:1] in PASTED_BULLET or rules.line.match(token.content) is not None
+        PASTED_LINE.match(token.content) is not None or rules.line.match(token.content) is not None
 
 
 def read_section_item(inline: Token, rules: KeywordRules, line: int) -> list[Entry]:

@@ -138,6 +138,19 @@ def test_pasted_bullets_are_one_entry_each(site):
     assert "• \ufdd0A0\ufdd1 JenV" in meeting.items[0].html
 
 
+def test_word_paste_with_wrapped_bullets(site):
+    meeting, _ = meeting_of(site, "## 2. STAND VAN ZAKEN OPVANG\n\n"
+                                  "• De voorzitter licht de stand toe. De\n"
+                                  "instroom is hoger dan verwacht.\n"
+                                  "o Actie: LRT komt bijeen na de\n"
+                                  "uitspraak van de rechter.\n"
+                                  "• Het verslag wordt vastgesteld.\n")
+    (action,) = meeting.actions
+    assert (action.text, action.line) == ("LRT komt bijeen na de uitspraak van de rechter.", 8)
+    assert [(o.name, o.org) for o in action.owners] == [("LRT", None)]      # the body itself
+    assert "o \ufdd0A0\ufdd1 LRT komt" in meeting.items[0].html
+
+
 def test_status_line_text_leaves_out_its_action_reference(site):
     meeting, _ = meeting_of(site, "## 1. Acties\n\n- Afgerond: [[2023-07-10#A2]]: de brief "
                                   "aan [[2023-07-10|de LRT]] is verstuurd.\n")
