@@ -25,8 +25,9 @@ FENCE_LIKE = re.compile(r"^[\s\u00ad\u200b-\u200f\u2060\ufeff]*:::")
 CLOSING_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*$")
 CUT = "\ufdd0-\ufdd1"                # between the parts of the main text while it is sanitised
 ITEM_HEADING = re.compile(r"^[ \t]{0,3}##[ \t]")
-INDENTED = "this `:::` line is indented or stands inside other text — start `::: members` " \
-           "and its closing `:::` at the beginning of a line, outside lists and quotes"
+INDENTED = "this `:::` line is no fence: it is indented, in a list or quote, or has an " \
+           "invisible character in front — start `::: members` and its closing `:::` at " \
+           "the very beginning of a line"
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ def _members_ranges(tokens, text, first_line, context, reading) -> list[tuple[in
 
 def _check_nesting(stream: _Stream, context: Context, reading: Reading) -> None:
     """markdown-it stops reading deeper than maxNesting: say so rather than lose text."""
-    deep = next((t for t in stream.tokens if t.level >= MAX_NESTING and t.map), None)
+    deep = next((t for t in stream.tokens if t.level > MAX_NESTING and t.map
+                 and t.type != "inline"), None)
     if deep is not None:
         reading.problems.append(error(context.path, stream.offset + deep.map[0],
                                       "lists or quotes are nested too deeply here (more "

@@ -330,7 +330,7 @@ Na het blok.
 ])
 def test_a_members_fence_that_is_not_one_is_an_error(site, text, line):
     _, problems = meeting_of(site, "## 1. A\n\n" + text)
-    assert (line, True) in [(p.line, p.message.startswith("this `:::` line is indented"))
+    assert (line, True) in [(p.line, p.message.startswith("this `:::` line is no fence"))
                             for p in problems if not p.warning]
 
 
