@@ -146,31 +146,17 @@ def _check_nesting(stream: _Stream, context: Context, reading: Reading) -> None:
 def _read_stream(stream: _Stream, context: Context, reading: Reading) -> list[tuple]:
     """Items, entries and references of one stream; returns (line, token, stream) of each
     reference, numbered later in the order of the file."""
-    tokens, path, members = stream.tokens, context.path, stream.block is not None
+    tokens, members = stream.tokens, stream.block is not None
     item = _item_before(reading.items, stream.offset) if members else ""
     section, references, index = None, [], 0
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
         if kind == "heading_open":
-            inline, level = tokens[index + 1], int(token.tag[1])
-            line = stream.offset + token.map[0]
-            if level == 2 and token.level == 0 and context.body:
-                if members:
-                    reading.problems.append(error(path, line, "an agenda item cannot start "
-                                                  "inside a `::: members` block — close the "
-                                                  "block with `:::` first"))
-                else:
-                    reading.items.append(read_heading(inline, line, index))
-                    item = reading.items[-1].anchor
-            section = _section(inline, level, section, context.rules)
+            item = _heading(tokens, index, stream, context, reading) or item
+            section = _section(tokens[index + 1], int(token.tag[1]), section, context.rules)
         elif kind == "html_block" and context.body and not members:
-            for offset, content in enumerate(token.content.split("\n")):
-                if ITEM_HEADING.match(content):
-                    reading.problems.append(error(path, stream.offset + token.map[0] + offset,
-                                                  "this agenda heading stands inside raw "
-                                                  "HTML — close the HTML element before the "
-                                                  "heading"))
+            _check_raw_html(token, stream, context, reading)
         elif kind == "table_open" and section is not None and context.body:
             entries, after = read_action_table(tokens, index, stream.offset)
             _keep(entries, item, members, reading)
@@ -179,18 +165,50 @@ def _read_stream(stream: _Stream, context: Context, reading: Reading) -> list[tu
             continue
         elif kind == "inline":
             references += _references_of((token,), stream, item, context, reading)
-            if context.body and tokens[index - 1].type == "paragraph_open":
-                line = stream.offset + token.map[0]
-                opener = tokens[index - 2] if index > 1 else None
-                if opener is not None and opener.type == "list_item_open":
-                    mark_task(token)
-                in_section = section is not None and opener is not None and \
-                    opener.type == "list_item_open" and opener.level == 1
-                entries = read_section_item(token, context.rules, line) if in_section \
-                    else read_keyword_lines(token, context.rules, line)
-                _keep(entries, item, members, reading)
+            if tokens[index - 1].type == "paragraph_open":
+                _keep(_paragraph(tokens, index, section, stream, context), item, members,
+                      reading)
         index += 1
     return references
+
+
+def _heading(tokens, index: int, stream: _Stream, context: Context,
+             reading: Reading) -> str | None:
+    """A `## ` heading at the top of the main text is an agenda item: its anchor."""
+    token = tokens[index]
+    if token.tag != "h2" or token.level != 0 or not context.body:
+        return None
+    line = stream.offset + token.map[0]
+    if stream.block is not None:
+        reading.problems.append(error(context.path, line, "an agenda item cannot start inside "
+                                      "a `::: members` block — close the block with `:::` "
+                                      "first"))
+        return None
+    reading.items.append(read_heading(tokens[index + 1], line, index))
+    return reading.items[-1].anchor
+
+
+def _check_raw_html(token, stream: _Stream, context: Context, reading: Reading) -> None:
+    for offset, content in enumerate(token.content.split("\n")):
+        if ITEM_HEADING.match(content):
+            reading.problems.append(error(context.path, stream.offset + token.map[0] + offset,
+                                          "this agenda heading stands inside raw HTML — close "
+                                          "the HTML element before the heading"))
+
+
+def _paragraph(tokens, index: int, section: int | None, stream: _Stream,
+               context: Context) -> list[Entry]:
+    """The entries of a paragraph: keyword lines, or an item of an action list section."""
+    inline, opener = tokens[index], tokens[index - 2] if index > 1 else None
+    in_item = opener is not None and opener.type == "list_item_open"
+    if in_item:
+        mark_task(inline)
+    if not context.body:
+        return []
+    line = stream.offset + inline.map[0]
+    if section is not None and in_item and opener.level == 1:
+        return read_section_item(inline, context.rules, line)
+    return read_keyword_lines(inline, context.rules, line)
 
 
 def _item_before(items: list[Heading], line: int) -> str:
