@@ -399,3 +399,17 @@ def test_a_listed_earlier_action_in_an_action_section_is_no_new_action(site):
     (update,) = meeting.updates
     assert meeting.actions == () and update.kind == "update"
     assert (update.targets, update.text) == (("lrt/2023-07-10#A1",), "JenV stuurt een brief.")
+
+
+def test_footnotes_keep_their_shape_and_translated_backlinks(site):
+    meeting, _ = meeting_of(site, "## 1. A\n\nTekst[^1] en nog eens[^1].\n\n[^1]: De voetnoot.\n")
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in \
+        meeting.items[0].html
+    assert meeting.footnotes_html.startswith('<div class="footnote">\n<hr>\n<ol>\n<li id="fn:1">')
+    assert 'href="#fnref:1-1" title="Terug naar voetnoot 1 in de tekst"' in meeting.footnotes_html
+
+
+def test_a_members_fence_shown_as_code_is_code(site):
+    meeting, problems = meeting_of(site, "## 1. Uitleg\n\n```\n::: members\ngeheim\n:::\n```\n")
+    assert problems == [] and meeting.blocks == ()
+    assert "::: members\ngeheim\n:::" in meeting.items[0].html
