@@ -27,6 +27,7 @@ STATUS_WORDS = re.compile(r"(?:^|[\s(\[])(afgerond|gesloten|klaar|done|closed|�
 PASTED_BULLET = "•·▪◦●‣∙–☐☑"         # and the box of a task list item
 _PASTED = rf"(?:[{PASTED_BULLET}]|o(?=[ \t]))"   # Word's bullets, pasted: `• …`, `o …`
 PASTED_LINE = re.compile(rf"^[ \t]*{_PASTED}")
+PASTED_ANY_LINE = re.compile(rf"^[ \t]*{_PASTED}", re.M)
 COLUMNS = {
     "nr": "label", "nr.": "label", "no": "label", "no.": "label", "#": "label",
     "nummer": "label", "actie": "text", "action": "text", "actiepunt": "text", "wat": "text",
@@ -86,7 +87,7 @@ def read_keyword_lines(inline: Token, rules: KeywordRules, line: int) -> list[En
     """The entries of one paragraph: a line opening with a keyword starts one; the lines
     after it are its text until another starts (after an entry, or with a pasted bullet)."""
     children = inline.children or []
-    if not children or not _may_open(children[0], rules):
+    if not children or not _may_open(inline, rules):
         return []
     starts = [0] + [i + 1 for i, t in enumerate(children) if t.type == "softbreak"]
     lines = list(zip(starts, starts[1:] + [len(children) + 1]))
@@ -119,11 +120,13 @@ def read_keyword_lines(inline: Token, rules: KeywordRules, line: int) -> list[En
     return entries[::-1]
 
 
-def _may_open(token: Token, rules: KeywordRules) -> bool:
+def _may_open(inline: Token, rules: KeywordRules) -> bool:
     """A cheap first look: most paragraphs open with plain text that is no keyword line
     (a keyword split over tokens, like `**Actie**:`, opens with markup or a short text)."""
+    token = inline.children[0]
     return token.type != "text" or len(token.content) < 24 or \
-        PASTED_LINE.match(token.content) is not None or rules.line.match(token.content) is not None
+        rules.line.match(token.content) is not None or \
+        PASTED_ANY_LINE.search(inline.content) is not None
 
 
 def read_section_item(inline: Token, rules: KeywordRules, line: int) -> list[Entry]:
@@ -180,7 +183,7 @@ def read_action_table(tokens: list[Token], start: int, first_line: int) -> tuple
             row[1].append(token)
     if not rows:
         return [], end + 1
-    roles = [COLUMNS.get(collapse(plain_text(cell.children)).lower().rstrip(":")) for cell
+    roles = [COLUMNS.get(collapse(plain_text(cell.children)).lower().rstrip(":?")) for cell
              in rows[0][1]]
     if "text" not in roles:
         return [], end + 1

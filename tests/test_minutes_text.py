@@ -144,7 +144,10 @@ def test_word_paste_with_wrapped_bullets(site):
                                   "instroom is hoger dan verwacht.\n"
                                   "o Actie: LRT komt bijeen na de\n"
                                   "uitspraak van de rechter.\n"
-                                  "• Het verslag wordt vastgesteld.\n")
+                                  "• Het verslag wordt vastgesteld.\n\n"
+                                  "Verder is er een lange eerste regel zonder trefwoord\n"
+                                  "• Besluit: de LRT stemt in.\n")
+    assert [d.text for d in meeting.decisions] == ["de LRT stemt in."]
     (action,) = meeting.actions
     assert (action.text, action.line) == ("LRT komt bijeen na de uitspraak van de rechter.", 8)
     assert [(o.name, o.org) for o in action.owners] == [("LRT", None)]      # the body itself
