@@ -416,3 +416,21 @@ def test_a_members_fence_shown_as_code_is_code(site):
     meeting, problems = meeting_of(site, "## 1. Uitleg\n\n```\n::: members\ngeheim\n:::\n```\n")
     assert problems == [] and meeting.blocks == ()
     assert "::: members\ngeheim\n:::" in meeting.items[0].html
+
+
+def test_the_meeting_page_shows_the_title_as_html_and_no_none(site, tmp_path):
+    from notulist import build
+    config = site({
+        "content/lrt/2023-07-10.md": "---\ndate: 2023-07-10\n---\n## 1. Opvang\n",
+        "content/lrt/2023-09-22.md": "---\ndate: 2023-09-22\n---\n"
+                                     "## 4. [CLA vs. DCO](https://example.org/cla)\n\n"
+                                     "## Over [[2023-07-10#opvang]]\n\nTekst.\n"})
+    build(config, tmp_path / "out", cache=False)
+    page = (tmp_path / "out/lrt/2023-09-22/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="cla-vs-dco"><span class="number">4.</span> <a href="https://example.org/cla">' \
+           'CLA vs. DCO</a> <a class="topic-link"' in page
+    # A reference is its label in the heading, and as written in the plain title (the agenda).
+    assert '<h2 id="over-2023-07-10-opvang">Over <a class="ref ref-item" href="../../lrt/' \
+           '2023-07-10/index.html#opvang">10 juli 2023, punt 1: Opvang</a>' in page
+    assert '<li><a href="#over-2023-07-10-opvang">Over 2023-07-10#opvang</a></li>' in page
+    assert "None." not in page and "None" not in (tmp_path / "out/feed.xml").read_text()
