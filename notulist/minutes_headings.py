@@ -68,13 +68,16 @@ def _slug(title: str) -> str:
     return slugify(title, max_length=MAX_NAME, word_boundary=True, save_order=True)
 
 
-def settle_headings(items: list[Heading], path: str, problems: list[Problem]) -> None:
-    """Anchors unique on the page, numbers as written or (none written) 1, 2, …"""
-    seen: set[str] = set()
-    for item in items:
-        _check_anchor(item, seen, path, problems)
-        seen.add(item.anchor)
-        item.title = item.title or item.anchor
+def place_heading(items: list[Heading], item: Heading, path: str,
+                  problems: list[Problem]) -> None:
+    """The next item, with an anchor unique on the page (before anything refers to it)."""
+    _check_anchor(item, {earlier.anchor for earlier in items}, path, problems)
+    item.title = item.title or item.anchor
+    items.append(item)
+
+
+def number_headings(items: list[Heading], path: str, problems: list[Problem]) -> None:
+    """Numbers as written or, when none is, 1, 2, … in order."""
     if all(item.number is None for item in items):
         for position, item in enumerate(items, 1):
             item.number = str(position)

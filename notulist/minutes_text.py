@@ -16,7 +16,7 @@ from .markup import (align_cells, disarm_character_references, finish_html, plac
                      prefix_footnotes)
 from .minutes_entries import (Entry, KeywordRules, read_action_table, read_keyword_lines,
                               read_section_item)
-from .minutes_headings import Heading, read_heading, settle_headings
+from .minutes_headings import Heading, number_headings, place_heading, read_heading
 from .minutes_syntax import (MAX_NESTING, TARGET, collapse, mark_task, minutes_parser,
                              normalise_target, plain_text)
 from .problems import Problem, error
@@ -89,7 +89,7 @@ def read_minutes(text: str, first_line: int, context: Context) -> Reading:
     for stream in streams:
         _check_nesting(stream, context, reading)
         references += _read_stream(stream, context, reading)
-    settle_headings(reading.items, context.path, reading.problems)
+    number_headings(reading.items, context.path, reading.problems)
     _number(reading, references, context)
     _render(md, streams, reading, context.language)
     return reading
@@ -184,7 +184,8 @@ def _heading(tokens, index: int, stream: _Stream, context: Context,
                                       "a `::: members` block — close the block with `:::` "
                                       "first"))
         return None
-    reading.items.append(read_heading(tokens[index + 1], line, index))
+    place_heading(reading.items, read_heading(tokens[index + 1], line, index), context.path,
+                  reading.problems)
     return reading.items[-1].anchor
 
 

@@ -82,8 +82,10 @@ def test_setext_heading_is_an_item_and_lower_or_top_headings_are_not(site):
 
 
 def test_repeated_title_gets_a_second_anchor_with_a_warning(site):
-    meeting, problems = meeting_of(site, "## 1. Rondvraag\n\n## 2. Rondvraag\n")
+    meeting, problems = meeting_of(site, "## 1. Rondvraag\n\n## 2. Rondvraag\n\n"
+                                         "- Besluit: geen vragen.\n")
     assert [i.anchor for i in meeting.items] == ["rondvraag", "rondvraag-2"]
+    assert meeting.decisions[0].item == "rondvraag-2"
     assert [(p.line, p.warning) for p in problems] == [(6, True)]
 
 
