@@ -22,8 +22,10 @@ DEFAULT_KEYWORDS = {
     "update": ("Stand", "Update"),
 }
 ACTION_SECTIONS = ("actiepunten", "actielijst", "acties", "action items", "actions")
-STATUS_WORDS = re.compile(r"(?:^|[\s(\[])(afgerond|gesloten|klaar|done|closed|✓|✔|☑)(?:$|[\s).,;\]])",
-                          re.I)
+_STATUS = r"(?:afgerond|gesloten|klaar|done|closed)"
+STATUS_WORDS = re.compile(rf"(?:^|[\s(\[]){_STATUS}(?:$|[\s).,;\]])|[✓✔☑]", re.I)
+# In an item's own text only a marked status word counts: `(afgerond)`, `— done`, `✓`.
+ITEM_STATUS = re.compile(rf"[(\[]\s*{_STATUS}\s*[)\]]|[—–:-]\s*{_STATUS}\s*\.?$|[✓✔☑]", re.I)
 PASTED_BULLET = "•·▪◦●‣∙–☐☑"         # and the box of a task list item
 _PASTED = rf"(?:[{PASTED_BULLET}]|o(?=[ \t]))"   # Word's bullets, pasted: `• …`, `o …`
 PASTED_LINE = re.compile(rf"^[ \t]*{_PASTED}")
@@ -142,7 +144,7 @@ def read_section_item(inline: Token, rules: KeywordRules, line: int) -> list[Ent
     if not text:
         return []
     entry = Entry("action", text, line)
-    entry.done = bool(STATUS_WORDS.search(text))
+    entry.done = bool(ITEM_STATUS.search(text))
     closing = OWNER_CLOSING.match(text)
     opening = OWNER_OPENING.match(text)
     if closing and _names(closing.group("owners")):

@@ -183,6 +183,7 @@ SECTION = """\
   - een onderdeel, geen actie
 - Besluit: dit is een besluit.
 - Het plan herzien (afgerond)
+- Say what is done so far (Ann Smith)
 
 ### Toelichting
 
@@ -199,7 +200,8 @@ def test_action_list_section_items_are_actions(site):
         ("de gemeenten informeren, uiterlijk 6 oktober.", ["VNG"], dt.date(2023, 10, 6),
          False, False),
         ("Een brief aan de provincies opstellen", ["IPO", "JenV"], None, False, False),
-        ("Het plan herzien (afgerond)", [], None, True, False)]
+        ("Het plan herzien (afgerond)", [], None, True, False),
+        ("Say what is done so far", [None], None, False, False)]
     assert [d.text for d in meeting.decisions] == ["dit is een besluit."]
     assert meeting.actions[1].carried == "degemeenteninformerenuiterlijk6oktober"
     assert "<li>\ufdd0A1\ufdd1 VNG: de gemeenten" in meeting.items[0].html
