@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .markup import PLACEHOLDER, placeholder, shape_footnotes
+from .markup import OPEN, PLACEHOLDER, placeholder, shape_footnotes
 
 NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 TARGET = re.compile(rf"^(?:topic:({NAME})|(?:({NAME})/)?({NAME})(?:#([A-Za-z0-9_-]+))?)$")
@@ -47,6 +47,8 @@ def _link_bare_urls(state) -> None:
     the text: linkify-it-py doubled the parse, and mdit-py-plugins' gfm_autolink scans back
     over the text at every colon (a line of 25,000 `a: ` took 75 s)."""
     from markdown_it.token import Token
+    if not _MAY_HOLD_URL.search(state.src):
+        return
     for block in state.tokens:
         if block.type != "inline" or not block.children or not _MAY_HOLD_URL.search(block.content):
             continue
@@ -75,8 +77,10 @@ def _placeholder_line(state, start: int, end: int, silent: bool) -> bool:
     """The line a members block left in the main text: a block of its own, never a paragraph
     another line could join."""
     begin = state.bMarks[start] + state.tShift[start]
+    if state.src[begin:begin + 1] != OPEN or state.sCount[start] != 0:
+        return False
     line = state.src[begin:state.eMarks[start]]
-    if state.sCount[start] != 0 or not BLOCK_PLACEHOLDER.match(line):
+    if not BLOCK_PLACEHOLDER.match(line):
         return False
     if not silent:
         token = state.push("members_placeholder", "", 0)
