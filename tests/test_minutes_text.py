@@ -248,3 +248,9 @@ def test_the_meeting_page_shows_the_title_as_html_and_no_none(site, tmp_path):
            '2023-07-10/index.html#opvang">10 juli 2023, punt 1: Opvang</a>' in page
     assert '<li><a href="#over-2023-07-10-opvang">Over 2023-07-10#opvang</a></li>' in page
     assert "None." not in page and "None" not in (tmp_path / "out/feed.xml").read_text()
+
+
+def test_an_unclosed_script_tag_cannot_swallow_the_next_item(site):
+    meeting, _ = meeting_of(site, "## 1. A\n\nTekst <script>alert(1) en <textarea> x\n\n"
+                                  "## 2. B\n\nZichtbaar.\n")
+    assert [i.html for i in meeting.items] == ["<p>Tekst </p>", "<p>Zichtbaar.</p>"]
