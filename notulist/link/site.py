@@ -140,7 +140,7 @@ def collect_targets(meetings: list[Meeting]) -> dict[str, Target]:
         path = meeting_path(meeting.key)
         targets[meeting.key] = Target("meeting", meeting.key, meeting.key, None, path)
         for item in meeting.items:
-            for fragment in (item.anchor, item.number):
+            for fragment in filter(None, (item.anchor, item.number)):
                 key = f"{meeting.key}#{fragment}"
                 targets[key] = Target("item", key, meeting.key, item.anchor, path)
             targets.setdefault(f"topic:{item.anchor}", Target(

@@ -11,7 +11,7 @@ from ..problems import Problem, error, not_utf8
 from .woo import Term, WooSettings, check_woo_base_url, check_woo_category, check_woo_settings
 
 LANGUAGES = ("nl", "en")
-KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update")
+KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update", "action_section")
 # Paths the engine itself writes at the top of the site; a body or free page may not take them.
 # The longest body key, organisation code (as a URL) or anchor: each names a folder of the
 # output, and file systems stop at 255 bytes; past 80 a URL is no longer readable anyway.

@@ -142,7 +142,9 @@ def _read_source(config: Config, path: Path, parts: list[str], problems,
         problems.append(not_utf8(path, raw, exc))
         unreadable.add(key_of(folder, stem))
         return None
-    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    text = text.lstrip("\ufeff")
+    if "\r" in text:             # CRLF (Windows) and lone CR (old Mac, some exports) become LF
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\xef\xb7" in raw:        # how UTF-8 starts U+FDC0..U+FDFF: a fast first look
         text = NONCHARACTERS.sub("\ufffd", text)
     digest = hashlib.sha1(raw + str(path).encode()).hexdigest()

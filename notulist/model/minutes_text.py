@@ -1,7 +1,10 @@
-"""Reading a minutes body line by line: agenda items, keyword lines, references, members blocks.
+"""Reading a minutes body from markdown-it-py's tokens: agenda items, keyword lines,
+references and members blocks, and the HTML of each part with placeholders (markup.py).
 
-The walker rewrites the Markdown so that everything the link stage decides later (reference
-labels, action status, what the audience may read) becomes a placeholder (see markup.py).
+Members blocks are read apart: the text is parsed once to find their line ranges, each is
+parsed on its own, and the rest again with each block replaced by its M placeholder line
+(same line count), so nothing in a block (text, footnote, link definition) reaches the
+public text. A text without `:::` is parsed once.
 """
 from __future__ import annotations
 
@@ -9,254 +12,294 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from slugify import slugify
-
-from ..load.config import MAX_NAME
-from .markup import block_line, placeholder
+from .markup import (align_cells, disarm_character_references, finish_html, placeholder,
+                     prefix_footnotes)
+from .minutes_entries import (Entry, KeywordRules, read_action_table, read_keyword_lines,
+                              read_section_item)
+from .minutes_headings import Heading, number_headings, place_heading, read_heading
+from .minutes_syntax import (MAX_NESTING, TARGET, collapse, mark_task, minutes_parser,
+                             normalise_target, plain_text)
 from ..problems import Problem, error
 
-DEFAULT_KEYWORDS = {
-    "action": ("Actie", "Action", "ACTION"),
-    "decision": ("Besluit", "Decision", "RESOLVED"),
-    "done": ("Afgerond", "Done"),
-    "dropped": ("Vervallen", "Dropped"),
-    "update": ("Stand", "Update"),
-}
-HEADING = re.compile(r"^##[ \t]+(.*?)[ \t]*#*[ \t]*$")
-ITEM_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)(?:[.)]|(?=\s))\s*(.*)$")
-EXPLICIT_ANCHOR = re.compile(r"\s*\{#([^}]*)\}$")
-ANCHOR = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-MEMBERS_FENCE = re.compile(r"^:::[ \t]*(\S*)[ \t]*(.*?)[ \t]*$")
-LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
-REFERENCE = re.compile(r"\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
-INLINE_CODE = re.compile(r"(`+[^`]*?`+)")
-NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
-TARGET = re.compile(rf"^(?:topic:({NAME})|(?:({NAME})/)?({NAME})(?:#([A-Za-z0-9_-]+))?)$")
-DUE = re.compile(r"\b(?:uiterlijk|deadline|due|before)\b\D{0,20}?(\d{4}-\d{2}-\d{2})", re.I)
+FENCE_LIKE = re.compile(r"^[\s\u00ad\u200b-\u200f\u2060\ufeff]*:::")
+CLOSING_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*$")
+CUT = "\ufdd0-\ufdd1"                # between the parts of the main text while it is sanitised
+ITEM_HEADING = re.compile(r"^[ \t]{0,3}##[ \t]")
+INDENTED = "this `:::` line is no fence: it is indented, in a list or quote, or has an " \
+           "invisible character in front — start `::: members` and its closing `:::` at " \
+           "the very beginning of a line"
 
 
-@dataclass
-class Entry:
-    """A keyword line (action, decision, status) with its continuation lines."""
-    kind: str
-    item: str
-    owners_text: str | None
-    lines: list[str]
-    line: int
-    members_only: bool
-    references: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Walk:
-    body: str | None                     # the meeting's body; None for free pages
-    keyword_line: re.Pattern
-    keyword_kind: dict[str, str]
+@dataclass(frozen=True)
+class Context:
+    """What the reader needs to know of the file."""
     path: str
-    out: list[str] = field(default_factory=list)
-    items: list[tuple[str, str, str, int]] = field(default_factory=list)  # number, anchor, title
+    body: str | None                # None for a free page: no items, no keyword lines
+    language: str
+    rules: KeywordRules
+    meeting_date: dt.date | None = None
+
+
+@dataclass
+class MembersText:
+    ground: str | None
+    line: int                       # of the `::: members` line
+    html: str = ""
+
+
+@dataclass
+class Reading:
+    """What a body says, in the order of the file."""
+    intro_html: str = ""
+    items: list[Heading] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
-    references: list[tuple] = field(default_factory=list)   # Reference fields, in order
-    blocks: list[tuple[str | None, int]] = field(default_factory=list)
+    references: list[tuple] = field(default_factory=list)  # Reference fields, in order
+    blocks: list[MembersText] = field(default_factory=list)
+    footnotes_html: str = ""
     problems: list[Problem] = field(default_factory=list)
-    open_block: int | None = None
-    block_lines: list[list[str]] = field(default_factory=list)   # Markdown of each block
-    unknown_block: bool = False          # inside `::: other` (reported): its `:::` is no error
-    open_entry: Entry | None = None
-    fence: str | None = None
-
-    def emit(self, line: str) -> None:
-        """Members blocks are written apart: converted on their own, nothing in them
-        (a footnote, an abbreviation, a link definition) can reach the public text."""
-        (self.out if self.open_block is None else self.block_lines[self.open_block]).append(line)
 
 
-def keyword_pattern(extra: dict[str, tuple[str, ...]]) -> tuple[re.Pattern, dict[str, str]]:
-    kinds = {word: kind for kind, words in DEFAULT_KEYWORDS.items() for word in words}
-    kinds.update({word: kind for kind, words in extra.items() for word in words})
-    words = "|".join(re.escape(w) for w in sorted(kinds, key=len, reverse=True))
-    pattern = re.compile(rf"^(?P<lead>[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?)(?P<kw>{words})"
-                         rf"(?:[ \t]*\((?P<owners>[^)\n]*)\))?[ \t]*:[ \t]*(?P<rest>.*)$")
-    return pattern, kinds
+@dataclass
+class _Stream:
+    """The tokens of the main text or of one members block."""
+    tokens: list
+    env: dict
+    offset: int                     # file line of the stream's first line
+    block: int | None = None
 
 
-def walk_body(text: str, first_line: int, walk: Walk) -> str:
-    """Rewrite the body into Markdown with placeholders, collecting what it declares."""
-    previous_blank = True
-    for offset, line in enumerate(text.split("\n")):
-        number = first_line + offset
-        if walk.fence:
-            walk.emit(line)
-            walk.fence = None if line.strip().startswith(walk.fence) else walk.fence
+def read_minutes(text: str, first_line: int, context: Context) -> Reading:
+    md = minutes_parser(context.language)
+    reading = Reading()
+    text = disarm_character_references(text)
+    env: dict = {}
+    tokens = md.parse(text, env)
+    ranges = _members_ranges(tokens, text, first_line, context, reading) if ":::" in text else []
+    streams = [_Stream(tokens, env, first_line)]
+    if ranges:
+        lines = text.split("\n")
+        for number, (start, end) in enumerate(ranges):
+            block_env: dict = {}
+            block_tokens = md.parse("\n".join(lines[start + 1:end - 1]), block_env)
+            streams.append(_Stream(block_tokens, block_env, first_line + start + 1, number))
+            lines[start:end] = [placeholder("M", number)] + [""] * (end - start - 1)
+        main_env: dict = {}
+        streams[0] = _Stream(md.parse("\n".join(lines), main_env), main_env, first_line)
+    references = []
+    for stream in streams:
+        _check_nesting(stream, context, reading)
+        references += _read_stream(stream, context, reading)
+    number_headings(reading.items, context.path, reading.problems)
+    _number(reading, references, context)
+    _render(md, streams, reading, context.language)
+    return reading
+
+
+def _members_ranges(tokens, text, first_line, context, reading) -> list[tuple[int, int]]:
+    """The line ranges of the members blocks; every other `:::` line is reported."""
+    ranges, lines, problems, path = [], text.split("\n"), reading.problems, context.path
+    depth = 0
+    for token in tokens:
+        if token.type == "container_block_close":
+            depth -= 1
             continue
-        fence = FENCE.match(line)
-        if fence:
-            _close_entry(walk)
-            walk.fence = fence.group(1)
-            walk.emit(line)
-        elif line.startswith(":::"):
-            _members_fence(line, number, walk)
-        elif walk.body and HEADING.match(line):
-            _heading(HEADING.match(line).group(1), number, walk)
-        else:
-            _text_line(line, number, previous_blank, walk)
-        previous_blank = not line.strip()
-    _close_entry(walk)
-    if walk.open_block is not None:
-        walk.problems.append(error(walk.path, walk.blocks[walk.open_block][1],
-                                   "this `::: members` block is never closed — add a line `:::`"))
-    return "\n".join(walk.out)
+        if token.type in ("inline", "code_block", "html_block") and ":::" in token.content:
+            for offset, content in enumerate(token.content.split("\n")):
+                if FENCE_LIKE.match(content):
+                    problems.append(error(path, first_line + token.map[0] + offset, INDENTED))
+        if token.type != "container_block_open":
+            continue
+        depth += 1
+        line, (start, end) = first_line + token.map[0], token.map
+        name, _, ground = token.info.strip().partition(" ")
+        if depth > 1 and name == "members":
+            problems.append(error(path, line, "a `::: members` block cannot start inside "
+                                  "another — close the first with `:::`"))
+        elif token.level > 0 and depth == 1:
+            problems.append(error(path, line, INDENTED))
+        elif not name:
+            problems.append(error(path, line, "`:::` closes nothing — remove it or open the "
+                                  "block with `::: members`"))
+        elif name != "members":
+            hint = "write it in lower case, `::: members`" if name.lower() == "members" \
+                else "the only block is `::: members [ground]`"
+            problems.append(error(path, line, f"unknown block `::: {name}` — {hint}"))
+        elif end >= len(lines) or not CLOSING_FENCE.match(lines[end]):
+            problems.append(error(path, line, "this `::: members` block is never closed — "
+                                  "add a line `:::`"))
+        elif depth == 1:
+            ranges.append((start, end + 1))      # the map ends before the closing line
+            reading.blocks.append(MembersText(ground.strip() or None, line))
+    return ranges
 
 
-def block_markdown(walk: Walk) -> list[str]:
-    return ["\n".join(lines) for lines in walk.block_lines]
+def _check_nesting(stream: _Stream, context: Context, reading: Reading) -> None:
+    """markdown-it stops reading deeper than maxNesting: say so rather than lose text."""
+    deep = next((t for t in stream.tokens if t.level > MAX_NESTING and t.map
+                 and t.type != "inline"), None)
+    if deep is not None:
+        reading.problems.append(error(context.path, stream.offset + deep.map[0],
+                                      "lists or quotes are nested too deeply here (more "
+                                      f"than {MAX_NESTING // 2} levels) — flatten them"))
 
 
-def _members_fence(line: str, number: int, walk: Walk) -> None:
-    _close_entry(walk)
-    name, ground = MEMBERS_FENCE.match(line).groups()
-    if not name and walk.unknown_block:
-        walk.unknown_block = False
-    elif not name and walk.open_block is not None:
-        walk.open_block = None
-    elif name == "members" and walk.open_block is None:
-        walk.emit(block_line("M", len(walk.blocks)))
-        walk.open_block = len(walk.blocks)
-        walk.blocks.append((ground or None, number))
-        walk.block_lines.append([])
-    elif name == "members":
-        walk.problems.append(error(walk.path, number, "a `::: members` block cannot start "
-                                   "inside another — close the first with `:::`"))
-    elif not name:
-        walk.problems.append(error(walk.path, number, "`:::` closes nothing — remove it or "
-                                   "open the block with `::: members`"))
+def _read_stream(stream: _Stream, context: Context, reading: Reading) -> list[tuple]:
+    """Items, entries and references of one stream; returns (line, token, stream) of each
+    reference, numbered later in the order of the file."""
+    tokens, members = stream.tokens, stream.block is not None
+    item = _item_before(reading.items, stream.offset) if members else ""
+    section, references, index = None, [], 0
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "heading_open":
+            item = _heading(tokens, index, stream, context, reading) or item
+            section = _section(tokens[index + 1], int(token.tag[1]), section, context.rules)
+        elif kind == "html_block" and context.body and not members:
+            _check_raw_html(token, stream, context, reading)
+        elif kind == "table_open" and section is not None and context.body:
+            entries, after = read_action_table(tokens, index, stream.offset)
+            _keep(entries, item, members, reading)
+            references += _references_of(tokens[index:after], stream, item, context, reading)
+            index = after
+            continue
+        elif kind == "inline":
+            references += _references_of((token,), stream, item, context, reading)
+            if tokens[index - 1].type == "paragraph_open":
+                _keep(_paragraph(tokens, index, section, stream, context), item, members,
+                      reading)
+        index += 1
+    return references
+
+
+def _heading(tokens, index: int, stream: _Stream, context: Context,
+             reading: Reading) -> str | None:
+    """A `## ` heading at the top of the main text is an agenda item: its anchor."""
+    token = tokens[index]
+    if token.tag != "h2" or token.level != 0 or not context.body:
+        return None
+    line = stream.offset + token.map[0]
+    if stream.block is not None:
+        reading.problems.append(error(context.path, line, "an agenda item cannot start inside "
+                                      "a `::: members` block — close the block with `:::` "
+                                      "first"))
+        return None
+    place_heading(reading.items, read_heading(tokens[index + 1], line, index), context.path,
+                  reading.problems)
+    return reading.items[-1].anchor
+
+
+def _check_raw_html(token, stream: _Stream, context: Context, reading: Reading) -> None:
+    for offset, content in enumerate(token.content.split("\n")):
+        if ITEM_HEADING.match(content):
+            reading.problems.append(error(context.path, stream.offset + token.map[0] + offset,
+                                          "this agenda heading stands inside raw HTML — close "
+                                          "the HTML element before the heading"))
+
+
+def _paragraph(tokens, index: int, section: int | None, stream: _Stream,
+               context: Context) -> list[Entry]:
+    """The entries of a paragraph: keyword lines, or an item of an action list section."""
+    inline, opener = tokens[index], tokens[index - 2] if index > 1 else None
+    in_item = opener is not None and opener.type == "list_item_open"
+    if in_item:
+        mark_task(inline)
+    if not context.body:
+        return []
+    line = stream.offset + inline.map[0]
+    if section is not None and in_item and opener.level == 1:
+        return read_section_item(inline, context.rules, line)
+    return read_keyword_lines(inline, context.rules, line)
+
+
+def _item_before(items: list[Heading], line: int) -> str:
+    return next((h.anchor for h in reversed(items) if h.line < line), "")
+
+
+def _section(inline, level: int, section: int | None, rules: KeywordRules) -> int | None:
+    """The heading level of the action list section this heading opens, or still open."""
+    title = collapse(plain_text(inline.children)).rstrip(":").lower()
+    title = re.sub(r"^\d{1,3}(?:\.\d{1,2}){0,2}[.)]?\s+", "", title)
+    if title in rules.sections:
+        return level
+    return section if section is not None and level > section else None
+
+
+def _keep(entries: list[Entry], item: str, members: bool, reading: Reading) -> None:
+    for entry in entries:
+        entry.item, entry.members_only = item, members
+    reading.entries += entries
+
+
+def _references_of(tokens, stream: _Stream, item: str, context: Context,
+                   reading: Reading) -> list[tuple]:
+    found = []
+    for token in tokens:
+        if token.type != "inline" or not token.children or "[[" not in token.content:
+            continue
+        for child in token.children:
+            if child.type != "reference":
+                continue
+            line = stream.offset + token.map[0] + child.meta["offset"]
+            target = normalise_target(child.meta["written"], context.body)
+            if target is None:
+                _malformed(child, line, context, reading)
+                child.type = "text"     # shown as written
+                continue
+            child.meta["target"] = target
+            found.append((line, child, stream.block is not None, item))
+    return found
+
+
+def _malformed(child, line: int, context: Context, reading: Reading) -> None:
+    written = child.meta["written"]
+    if context.body is None and TARGET.match(written):
+        message = (f"`[[{written}]]`: a free page belongs to no body — write body/id, "
+                   "like [[lrt/2023-07-10]]")
     else:
-        walk.unknown_block = True
-        walk.problems.append(error(walk.path, number, f"unknown block `::: {name}` — "
-                                   "the only block is `::: members [ground]`"))
+        message = (f"`[[{written}]]` is not a reference I understand — write [[2023-07-10]], "
+                   "[[lrt/2023-07-10#3]], [[2023-07-10#A2]] or [[topic:opvang]]")
+    reading.problems.append(error(context.path, line, message))
 
 
-def _heading(heading: str, number: int, walk: Walk) -> None:
-    _close_entry(walk)
-    if walk.open_block is not None:
-        walk.problems.append(error(walk.path, number, "an agenda item cannot start inside a "
-                                   "`::: members` block — close the block with `:::` first"))
-    explicit = EXPLICIT_ANCHOR.search(heading)
-    if explicit:
-        heading = heading[:explicit.start()]
-    numbered = ITEM_NUMBER.match(heading)
-    item_number = numbered.group(1) if numbered else str(len(walk.items) + 1)
-    title = (numbered.group(2) if numbered else heading).strip()
-    anchor = explicit.group(1).strip() if explicit else \
-        slugify(title, max_length=MAX_NAME, word_boundary=True, save_order=True)
-    if explicit and not ANCHOR.match(anchor):
-        walk.problems.append(error(walk.path, number, f"anchor `{{#{anchor}}}` is not usable — "
-                                   "use lower-case letters, digits and dashes, like {#opvang}"))
-    elif explicit and len(anchor) > MAX_NAME:
-        walk.problems.append(error(walk.path, number, f"anchor `{{#{anchor[:20]}…}}` is longer "
-                                   f"than {MAX_NAME} characters — shorten it"))
-    elif not anchor or anchor.isdigit():
-        walk.problems.append(error(walk.path, number, "this agenda item needs a title with "
-                                   "letters, or an anchor like `{#opvang}` at the end"))
-    if any(a == anchor for _, a, _, _ in walk.items):
-        walk.problems.append(error(walk.path, number, f"two agenda items have the anchor "
-                                   f"`{anchor}` — give one an explicit `{{#other-anchor}}`"))
-    if any(n == item_number for n, _, _, _ in walk.items):
-        walk.problems.append(error(walk.path, number, f"two agenda items are numbered "
-                                   f"{item_number} — renumber one"))
-    walk.emit(block_line("H", len(walk.items)))
-    walk.items.append((item_number, anchor, title or anchor, number))
+def _number(reading: Reading, references: list[tuple], context: Context) -> None:
+    """References and entries numbered in the order of the file, whichever stream."""
+    references.sort(key=lambda found: found[0])
+    for index, (line, token, members, item) in enumerate(references):
+        token.meta["index"] = index
+        reading.references.append((token.meta["target"], token.meta["written"],
+                                   token.meta["label"], line, members, item))
+    reading.entries.sort(key=lambda entry: entry.line)
+    counts = {"A": 0, "D": 0, "U": 0}
+    for entry in reading.entries:
+        family = {"action": "A", "decision": "D"}.get(entry.kind, "U")
+        entry.marker.content += placeholder(family, counts[family]) + " "
+        counts[family] += 1
+        entry.references = [t.meta["index"] for t in entry.reference_tokens
+                            if "index" in t.meta]
 
 
-def _text_line(line: str, number: int, previous_blank: bool, walk: Walk) -> None:
-    keyword = walk.keyword_line.match(line) if walk.body else None
-    if keyword and (keyword.group("lead").strip() or previous_blank or walk.open_entry):
-        _close_entry(walk)
-        kind = walk.keyword_kind[keyword.group("kw")]
-        entry = Entry(kind, walk.items[-1][1] if walk.items else "", keyword.group("owners"),
-                      [keyword.group("rest")], number, walk.open_block is not None)
-        marker = placeholder(kind[0].upper() if kind in ("action", "decision") else "U",
-                             sum(1 for e in walk.entries if _family(e.kind) == _family(kind)))
-        walk.entries.append(entry)
-        walk.open_entry = entry
-        rest = _references(keyword.group("rest"), number, walk)
-        walk.emit(f"{keyword.group('lead')}{marker} {rest}".rstrip())
-        return
-    if walk.open_entry and (not line.strip() or LIST_ITEM.match(line)):
-        _close_entry(walk)
-    elif walk.open_entry:
-        walk.open_entry.lines.append(line.strip())
-    walk.emit(_references(line, number, walk))
-
-
-def _family(kind: str) -> str:
-    return kind if kind in ("action", "decision") else "update"
-
-
-def _close_entry(walk: Walk) -> None:
-    walk.open_entry = None
-
-
-def _references(line: str, number: int, walk: Walk) -> str:
-    if "[[" not in line:
-        return line
-    parts = INLINE_CODE.split(line)
-    for index in range(0, len(parts), 2):       # odd parts are code spans: left as written
-        parts[index] = REFERENCE.sub(lambda m: _reference(m, number, walk), parts[index])
-    return "".join(parts)
-
-
-def _reference(match: re.Match, number: int, walk: Walk) -> str:
-    written, label = match.group(1).strip(), match.group(2)
-    target = normalise_target(written, walk.body)
-    if target is None and walk.body is None and TARGET.match(written):
-        walk.problems.append(error(walk.path, number, f"`[[{written}]]`: a free page belongs "
-                                   "to no body — write body/id, like [[lrt/2023-07-10]]"))
-        return match.group(0)
-    if target is None:
-        walk.problems.append(error(walk.path, number, f"`[[{written}]]` is not a reference "
-                                   "I understand — write [[2023-07-10]], [[lrt/2023-07-10#3]], "
-                                   "[[2023-07-10#A2]] or [[topic:opvang]]"))
-        return match.group(0)
-    index = len(walk.references)
-    walk.references.append((target, written, label.strip() if label else None, number,
-                            walk.open_block is not None, walk.items[-1][1] if walk.items else ""))
-    if walk.open_entry is not None:
-        walk.open_entry.references.append(index)
-    return placeholder("R", index)
-
-
-def normalise_target(written: str, body: str | None) -> str | None:
-    """`2023-07-10#A2` in body lrt becomes `lrt/2023-07-10#A2`; None if not a valid form."""
-    found = TARGET.match(written)
-    if not found:
-        return None
-    topic, target_body, meeting, fragment = found.groups()
-    if topic:
-        return f"topic:{topic}"
-    target_body = target_body or body
-    if target_body is None:
-        return None
-    return f"{target_body}/{meeting}" + (f"#{fragment}" if fragment else "")
-
-
-def entry_text(entry: Entry) -> str:
-    """The plain text of a keyword line, references written as their label or target."""
-    text = " ".join(part for part in entry.lines if part)
-    if entry.kind in ("done", "dropped", "update"):     # the leading action reference is not text
-        text = re.sub(r"^\[\[[^\]]*\]\]\s*[:,—–-]?\s*", "", text)
-    text = REFERENCE.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def due_date(text: str, path: str, line: int, problems: list[Problem]) -> dt.date | None:
-    found = DUE.search(text)
-    if not found:
-        return None
-    try:
-        return dt.date.fromisoformat(found.group(1))
-    except ValueError:
-        problems.append(error(path, line, f"due date {found.group(1)} does not exist — "
-                              "write a real date as YYYY-MM-DD"))
-        return None
+def _render(md, streams: list[_Stream], reading: Reading, language: str) -> None:
+    """The main text is rendered and sanitised as one document, cut at markers after."""
+    for stream in streams:
+        align_cells(stream.tokens)
+    main, renderer, options = streams[0], md.renderer, md.options
+    tokens = main.tokens
+    tail = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"),
+                len(tokens))
+    starts = [h.token_index for h in reading.items] + [tail]
+    parts = [renderer.render(tokens[:starts[0]], options, main.env)]
+    for heading, start, end in zip(reading.items, starts, starts[1:]):
+        parts += [renderer.renderInline(tokens[start + 1].children, options, main.env),
+                  renderer.render(tokens[start + 3:end], options, main.env)]
+    parts.append(renderer.render(tokens[tail:], options, main.env))
+    html = finish_html(CUT.join(parts), language)
+    pieces = [piece.strip("\n") for piece in html.split(CUT)]
+    if len(pieces) != len(parts):       # a marker inside raw HTML nh3 had to rewrite
+        pieces = [finish_html(part, language).strip("\n") for part in parts]
+    reading.intro_html, reading.footnotes_html = pieces[0], pieces[-1]
+    for number, heading in enumerate(reading.items):
+        heading.title_html, heading.html = pieces[1 + 2 * number].strip(), pieces[2 + 2 * number]
+    for stream in streams[1:]:
+        html = finish_html(renderer.render(stream.tokens, options, stream.env), language)
+        reading.blocks[stream.block].html = prefix_footnotes(html.strip("\n"), stream.block)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .minutes_text import (Walk, block_markdown, due_date, entry_text, keyword_pattern,
-                   normalise_target, walk_body)
 from ..load.config import Config
-from ..load.frontmatter import list_item_lines, split_front_matter
 from ..load.files import Source
+from ..load.frontmatter import list_item_lines, split_front_matter
+from .due_dates import find_due, read_due_cell
 from .lifecycle import read_lifecycle
-from .markup import block_html, split_document, stray_headings, to_html
+from .minutes_entries import carry_key, keyword_rules
+from .minutes_syntax import normalise_target
+from .minutes_text import Context, Reading, read_minutes
 from .records import (Action, ActionUpdate, AgendaItem, Attendee, Decision, Meeting,
                     MembersBlock, Owner, Page, Reference)
 from ..problems import Problem, error, warning
@@ -22,6 +23,7 @@ TIME = re.compile(r"^([01]?\d|2[0-3])[:.][0-5]\d(\s*[-–]\s*([01]?\d|2[0-3])[:.
 ATTENDEE = re.compile(r"^(?P<name>[^()]*?)\s*(?:\((?P<org>[^()]*)\))?$")
 OWNER_SEPARATOR = re.compile(r"^\s*(?:,|&|\ben\b|\band\b)\s*")
 WORD_GOES_ON = re.compile(r"[\w-]")
+GROUP_OWNERS = ("allen", "iedereen", "all", "everyone", "the board", "bestuur", "board")
 
 
 def parse_source(source: Source, config: Config) -> tuple[Meeting | Page | None, list[Problem]]:
@@ -51,17 +53,15 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
     absent = _people(data.get("absent"), "absent", source, line_of, config, problems)
     approves = _approves(data.get("approves"), source.body, path, line_of, problems)
     language = config.bodies[source.body].language
-    walk = Walk(source.body, *keyword_pattern(config.keywords), str(path))
-    markdown = walk_body(front.body, front.body_line, walk)
-    problems.extend(walk.problems)
-    chunks, footnotes = split_document(to_html(markdown, language))
-    for number in stray_headings(chunks):
-        problems.append(error(path, walk.items[number][3], "this agenda heading stands inside "
-                              "raw HTML — close the HTML element before the heading"))
+    context = Context(str(path), source.body, language,
+                      keyword_rules(tuple(sorted(config.keywords.items()))), date)
+    reading = read_minutes(front.body, front.body_line, context)
+    problems.extend(reading.problems)
     key = source.key
-    items = tuple(AgendaItem(n, anchor, title, chunks[i + 1] if i + 1 < len(chunks) else "",
-                             line) for i, (n, anchor, title, line) in enumerate(walk.items))
-    actions, decisions, updates = _entries(key, walk, attendees, config, problems)
+    items = tuple(AgendaItem(h.number, h.anchor, h.title, h.html, h.line, h.title_html)
+                  for h in reading.items)
+    actions, decisions, updates = _entries(key, reading, attendees, source.body, config,
+                                           context, problems)
     if date is None:
         return None
     return Meeting(
@@ -69,11 +69,11 @@ def _meeting(source: Source, front, config: Config, problems: list[Problem]) -> 
         location=_text_field(data, "location", path, line_of, problems),
         title=_text_field(data, "title", path, line_of, problems), status=lifecycle.status,
         audience=audience, attendees=attendees, absent=absent, approves=approves,
-        approves_line=line_of.get("approves", 1), intro_html=chunks[0], items=items,
+        approves_line=line_of.get("approves", 1), intro_html=reading.intro_html, items=items,
         actions=actions, decisions=decisions, updates=updates,
-        references=_references(walk), blocks=_blocks(walk, language),
-        footnotes_html=footnotes, reason=lifecycle.reason, withdrawn=lifecycle.withdrawn,
-        corrections=lifecycle.corrections)
+        references=_references(reading), blocks=_blocks(reading),
+        footnotes_html=reading.footnotes_html, reason=lifecycle.reason,
+        withdrawn=lifecycle.withdrawn, corrections=lifecycle.corrections)
 
 
 def _page(source: Source, front, config: Config, problems: list[Problem]) -> Page | None:
@@ -86,12 +86,12 @@ def _page(source: Source, front, config: Config, problems: list[Problem]) -> Pag
         problems.append(error(source.path, front.lines.get("order", 2),
                               "`order` must be a whole number, like `order: 2`"))
         order = 0
-    walk = Walk(None, *keyword_pattern({}), str(source.path))
-    markdown = walk_body(front.body, front.body_line, walk)
-    problems.extend(walk.problems)
-    chunks, footnotes = split_document(to_html(markdown, config.language))
+    context = Context(str(source.path), None, config.language, keyword_rules(()))
+    reading = read_minutes(front.body, front.body_line, context)
+    problems.extend(reading.problems)
     return Page(source.key, source.id, source.path, str(title or source.id), order,
-                "".join(chunks) + footnotes, _references(walk), _blocks(walk, config.language))
+                reading.intro_html + reading.footnotes_html, _references(reading),
+                _blocks(reading))
 
 
 def _text(value) -> str | None:
@@ -191,57 +191,60 @@ def _person(entry, field, path, line, config, problems) -> Attendee | None:
     return Attendee(name, org, role, line)
 
 
-def _references(walk: Walk) -> tuple[Reference, ...]:
-    return tuple(Reference(*fields) for fields in walk.references)
+def _references(reading: Reading) -> tuple[Reference, ...]:
+    return tuple(Reference(*fields) for fields in reading.references)
 
 
-def _blocks(walk: Walk, language: str) -> tuple[MembersBlock, ...]:
-    return tuple(MembersBlock(ground, block_html(markdown, i, language), line)
-                 for i, ((ground, line), markdown)
-                 in enumerate(zip(walk.blocks, block_markdown(walk))))
+def _blocks(reading: Reading) -> tuple[MembersBlock, ...]:
+    return tuple(MembersBlock(b.ground, b.html, b.line) for b in reading.blocks)
 
 
-def _entries(key, walk: Walk, attendees, config, problems):
+def _entries(key, reading: Reading, attendees, body, config, context, problems):
     actions, decisions, updates = [], [], []
-    path = walk.path
-    for entry in walk.entries:
-        text = entry_text(entry)
+    for entry in reading.entries:
         if entry.kind == "action":
             number = f"A{len(actions) + 1}"
-            owners = _owners(entry, text, attendees, config, path, problems)
+            owners = _owners(entry, attendees, body, config, context.path, problems)
             actions.append(Action(f"{key}#{number}", number, key, entry.item, owners,
-                                  entry.owners_text is not None, text,
-                                  due_date(text, path, entry.line, problems),
-                                  entry.members_only, entry.line))
+                                  entry.owners_written, entry.text,
+                                  _due(entry, context, problems), entry.members_only,
+                                  entry.line, entry.label, carry_key(entry.text), entry.done))
         elif entry.kind == "decision":
             number = f"D{len(decisions) + 1}"
-            decisions.append(Decision(f"{key}#{number}", number, key, entry.item, text,
+            decisions.append(Decision(f"{key}#{number}", number, key, entry.item, entry.text,
                                       entry.members_only, entry.line))
         else:
-            targets = tuple(walk.references[i][0] for i in entry.references
-                            if re.search(r"#A\d+$", walk.references[i][0]))
-            updates.append(ActionUpdate(key, entry.item, entry.kind, targets, text,
+            targets = tuple(reading.references[i][0] for i in entry.references
+                            if re.search(r"#A\d+$", reading.references[i][0]))
+            updates.append(ActionUpdate(key, entry.item, entry.kind, targets, entry.text,
                                         entry.members_only, entry.line))
     return tuple(actions), tuple(decisions), tuple(updates)
 
 
-def _owners(entry, text, attendees, config, path, problems) -> tuple[Owner, ...]:
+def _due(entry, context, problems):
+    due, impossible = (read_due_cell(entry.due_text, context.meeting_date) if entry.due_text
+                       else find_due(entry.text, context.meeting_date))
+    if impossible:
+        problems.append(error(context.path, entry.line, f"due date {impossible} does not "
+                              "exist — write a real date as YYYY-MM-DD"))
+    return due
+
+
+def _owners(entry, attendees, body, config, path, problems) -> tuple[Owner, ...]:
+    """Owners in parentheses or a column, else those opening the sentence. A person who is
+    no attendee is not warned about here: the link stage knows all of the body's people."""
     people = {a.name: a.org for a in attendees if a.name}
+    groups = _group_owners(body, config)
     if entry.owners_text is not None:
         owners = []
-        for written in re.split(r",|&|\ben\b|\band\b", entry.owners_text):
+        for written in re.split(r",|&|/|\ben\b|\band\b", entry.owners_text):
             written = written.strip()
             if written in config.organisations:
                 owners.append(Owner(None, written))
             elif written:
-                owners.append(Owner(written, people.get(written)))
-                if written not in people:
-                    problems.append(warning(path, entry.line, f"action owner `{written}` is "
-                                            "neither an organisation in config.toml nor an "
-                                            "attendee of this meeting — correct the spelling "
-                                            "or add it"))
+                owners.append(Owner(groups.get(written.lower(), written), people.get(written)))
     else:
-        owners = _sentence_owners(text, people, config)
+        owners = _sentence_owners(entry.text, people, config, groups)
     if not owners:
         problems.append(warning(path, entry.line, "this action has no owner — write "
                                 "`Actie (ORG): …` or start the sentence with an organisation "
@@ -249,13 +252,27 @@ def _owners(entry, text, attendees, config, path, problems) -> tuple[Owner, ...]
     return tuple(owners)
 
 
-def _sentence_owners(text: str, people: dict, config: Config) -> list[Owner]:
+def _group_owners(body, config) -> dict[str, str]:
+    """Owners that are neither organisation nor person: everyone, or the body itself."""
+    groups = {word: word for word in GROUP_OWNERS}
+    if body in config.bodies:
+        found = config.bodies[body]
+        groups.update({name.lower(): name for name in (body, found.short, found.name) if name})
+    return groups
+
+
+def _sentence_owners(text: str, people: dict, config: Config,
+                     groups: dict[str, str] | None = None) -> list[Owner]:
     """Owners opening the sentence: `JenV en IPO stellen …`, `Ann Smith to draft …`."""
-    candidates = sorted(list(config.organisations) + list(people), key=len, reverse=True)
+    groups = groups or {}
+    written_groups = {form: name for name in groups.values()
+                      for form in (name, name[:1].upper() + name[1:])}
+    candidates = sorted(list(config.organisations) + list(people) + list(written_groups),
+                        key=len, reverse=True)
     owners, rest = [], text
     while word := _opening(rest, candidates):
         owners.append(Owner(None, word) if word in config.organisations
-                      else Owner(word, people[word]))
+                      else Owner(word, people[word]) if word in people else Owner(word, None))
         separator = OWNER_SEPARATOR.match(rest[len(word):])
         if not separator:
             break

@@ -50,6 +50,10 @@ class Action:
     due: dt.date | None
     members_only: bool
     line: int
+    label: str | None = None        # the secretariat's own number: `Actie 324/01:`, a Nr column
+    carried: str = ""               # the text without case, spaces, punctuation: to find it
+                                    # again in a later meeting (a carried action)
+    done: bool = False              # written with a status word (afgerond, done, ✓)
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,17 @@ class Correction:
 
 @dataclass(frozen=True)
 class AgendaItem:
-    number: str
+    number: str | None              # as written (3, 6.1); None when others have one and it not
     anchor: str
-    title: str
+    title: str                      # plain text
     html: str
     line: int
+    title_html: str = ""            # the title's inline Markdown, sanitised; may hold R placeholders
+
+    @property
+    def label(self) -> str:
+        """`3. Opvang`, or the title alone when the item has no number."""
+        return f"{self.number}. {self.title}" if self.number else self.title
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def _feed(site: Site, meetings, path: str, title: str, meeting_title) -> bytes:
              f"  <author><name>{escape(site.config.title)}</name></author>"]
     for meeting in newest:
         url = base + meeting_path(meeting.key)
-        agenda = "; ".join(f"{i.number}. {i.title}" for i in meeting.items)
+        agenda = "; ".join(i.label for i in meeting.items)
         lines += ["  <entry>", f"    <title>{escape(meeting_title(meeting))}</title>",
                   f"    <id>{escape(url)}</id>", f"    <link href={quoteattr(url)}/>",
                   f"    <updated>{meeting.date.isoformat()}T00:00:00Z</updated>",

@@ -85,6 +85,8 @@ def target_label(target: str, view: View) -> Markup:
     if found.kind == "item":
         item = next(i for i in meeting.items if i.anchor == found.fragment)
         title = in_language(item.title, site.config.bodies[meeting.body].language, language)
+        if item.number is None:
+            return Markup("{}: {}").format(label, title)
         return Markup(escape(translate(language, "%(meeting)s, item %(number)s: %(title)s"))) \
             % {"meeting": label, "number": item.number, "title": title}
     if found.kind in ("action", "decision"):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import escape
+
 from .fragments import View, meeting_label, owners_text, resolve, status_text
 from ..i18n import translate
 from ..urls import meeting_path
@@ -54,6 +56,8 @@ def meeting_context(pages, meeting: Meeting, view: View) -> dict:
         "title": title,
         "intro": resolve(meeting.intro_html, meeting, view),
         "items": [{"number": item.number, "anchor": item.anchor, "title": item.title,
+                   "title_html": resolve(item.title_html or str(escape(item.title)), meeting,
+                                         view),
                    "html": resolve(item.html, meeting, view)} for item in meeting.items],
         "footnotes": resolve(meeting.footnotes_html, meeting, view),
         "corrections": meeting.corrections,

@@ -111,7 +111,7 @@ class Planner:
             meeting = self.site.meetings[link.meeting]
             item = next((i for i in meeting.items if i.anchor == link.item), None)
             links.append({"label": meeting_label(meeting, view),
-                          "item": f"{item.number}. {item.title}" if item else None,
+                          "item": item.label if item else None,
                           "lang": self.config.bodies[meeting.body].language,
                           "path": meeting_path(meeting.key)
                                   + (f"#{item.anchor}" if item else "")})

@@ -78,7 +78,7 @@ def test_agenda_items_numbers_and_anchors(site):
     assert [(i.number, i.anchor, i.title) for i in meeting.items] == [
         ("1", "opening-en-mededelingen", "Opening en mededelingen"),
         ("2", "opvang", "Stand van zaken opvang"),
-        ("3", "rondvraag", "Rondvraag")]
+        (None, "rondvraag", "Rondvraag")]     # others are numbered: this one has none
 
 
 def test_actions_owners_and_due_dates(site):
@@ -135,12 +135,13 @@ def test_raw_html_is_sanitised(site):
         [link](javascript:alert(3)) <abbr title="Vereniging">VNG</abbr>
         """)
     html = meeting.items[0].html
-    for bad in ("<script", "javascript:", "onclick", "<iframe", "style="):
+    for bad in ("<script", 'href="javascript:', "onclick", "<iframe", "style="):
         assert bad not in html
+    assert "[link](javascript:alert(3))" in html       # not a link: shown as written
     assert '<abbr title="Vereniging">VNG</abbr>' in html
 
 
-def test_unnumbered_items_are_numbered_in_order_and_numbers_take_forms(site):
+def test_item_numbers_take_the_forms_secretariats_write(site):
     meeting, _ = parse(site, """
         ---
         date: 2023-09-22
@@ -148,10 +149,23 @@ def test_unnumbered_items_are_numbered_in_order_and_numbers_take_forms(site):
         ## Opening
         ## 2) Tweede
         ## 3 Derde
+        ## 6.1. Onderdeel
         ## Laatste punt
         """)
-    assert [(i.number, i.anchor) for i in meeting.items] == [
-        ("1", "opening"), ("2", "tweede"), ("3", "derde"), ("4", "laatste-punt")]
+    assert [(i.number, i.anchor, i.label) for i in meeting.items] == [
+        (None, "opening", "Opening"), ("2", "tweede", "2. Tweede"), ("3", "derde", "3. Derde"),
+        ("6.1", "onderdeel", "6.1. Onderdeel"), (None, "laatste-punt", "Laatste punt")]
+
+
+def test_items_without_any_number_are_numbered_in_order(site):
+    meeting, _ = parse(site, """
+        ---
+        date: 2023-09-22
+        ---
+        ## Opening
+        ## Rondvraag
+        """)
+    assert [(i.number, i.anchor) for i in meeting.items] == [("1", "opening"), ("2", "rondvraag")]
 
 
 def test_extra_keywords_from_config(site):
