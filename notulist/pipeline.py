@@ -146,7 +146,7 @@ def _page_salt(config: Config, templates: Templates, site: Site) -> str:
     from .load.inputs import engine_digest
     menu = [(page.title, page.name) for page in site.pages]
     return value_digest((engine_digest(), config.source_digest, templates.digest,
-                         site.audience, menu))
+                         site.audience, menu, site.people.digest))
 
 
 def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, bytes],

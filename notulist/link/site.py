@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..load.config import RESERVED_NAMES, Config
 from ..model.records import Meeting, Page
 from ..problems import Problem, error
+from .people import People, gather_people, with_records
 from .register import Register, build_register
 from .shards import Shard, plan_shards
 from ..urls import meeting_path
@@ -38,6 +39,8 @@ class OrganisationRecord:
     missed: tuple[str, ...]
     open_actions: tuple[str, ...]
     closed_actions: tuple[str, ...]
+    people: tuple[str, ...] = ()    # slugs of the person pages of its people
+    unnamed: int = 0                # its attendees whose names this audience may not read
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Site:
     register: Register
     newest: dt.date | None
     shards: tuple[Shard, ...]                        # of the search index, newest first
+    people: People                                   # registry, withheld names, person pages
 
 
 def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
@@ -68,10 +72,12 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
     problems += check_page_paths(pages, config)
     full_register, register_problems = build_register(ordered, members=True)
     problems += register_problems
-    shown = [m for m in ordered if audience == "members" or m.audience == "public"]
+    people = gather_people(ordered, config, audience)
+    shown = [people.shown(m) for m in ordered if audience == "members" or m.audience == "public"]
     register = full_register if audience == "members" else build_register(shown, members=False)[0]
+    people = with_records(people, shown, config, register)
     targets = all_targets if audience == "members" else public_targets(all_targets, shown)
-    pages = tuple(sorted(pages, key=lambda p: (p.order, p.name)))
+    pages = tuple(sorted(map(people.shown_page, pages), key=lambda p: (p.order, p.name)))
     site = Site(
         config=config, audience=audience, meetings={m.key: m for m in shown},
         by_body=_by_body(shown, config), pages=pages,
@@ -80,9 +86,9 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
         approved_in={m.approves: m.key for m in ordered if m.approves},
         topics=_topics(shown), topic_names=_topic_names(shown, config),
         backlinks=_backlinks(shown, targets, audience),
-        organisations=_organisations(shown, register, config),
+        organisations=_organisations(shown, register, config, people, ordered),
         register=register, newest=shown[-1].date if shown else None,
-        shards=tuple(plan_shards(shown, pages)))
+        shards=tuple(plan_shards(shown, pages)), people=people)
     return site, problems
 
 
@@ -209,7 +215,8 @@ def _backlinks(meetings, targets, audience) -> dict[str, tuple[Backlink, ...]]:
     return {key: tuple(sorted(links, key=place)) for key, links in found.items()}
 
 
-def _organisations(meetings, register: Register, config: Config) -> dict[str, OrganisationRecord]:
+def _organisations(meetings, register: Register, config: Config, people: People,
+                   written: list[Meeting]) -> dict[str, OrganisationRecord]:
     attended, missed = defaultdict(list), defaultdict(list)
     for meeting in meetings:
         present = {a.org for a in meeting.attendees if a.org}
@@ -221,6 +228,27 @@ def _organisations(meetings, register: Register, config: Config) -> dict[str, Or
     for key, state in register.states.items():
         for org in sorted({o.org for o in register.actions[key].owners if o.org}):
             (open_actions if state.status == "open" else closed_actions)[org].append(key)
+    named, unnamed = _organisation_people(meetings, people, written)
     return {code: OrganisationRecord(tuple(attended[code]), tuple(missed[code]),
-                                     tuple(open_actions[code]), tuple(closed_actions[code]))
+                                     tuple(open_actions[code]), tuple(closed_actions[code]),
+                                     tuple(sorted(named[code])), len(unnamed[code]))
             for code in config.organisations}
+
+
+def _organisation_people(meetings, people: People, written: list[Meeting]):
+    """Per organisation: the slugs of its people with a page, and the withheld names of
+    its attendees (counted, never shown; `(ORG)` entries cannot be told apart)."""
+    named, unnamed = defaultdict(set), defaultdict(set)
+    shown = {m.key for m in meetings}
+    for meeting in written:
+        if meeting.key not in shown:
+            continue
+        for attendee in meeting.attendees:
+            slug = people.slug_of(attendee.name)
+            if slug and attendee.org:
+                named[attendee.org].add(slug)
+            elif people.withheld(attendee.name):
+                person = people.find(attendee.name)
+                org = attendee.org or (person.org if person else None)
+                unnamed[org].add(person.name if person else attendee.name)
+    return named, unnamed

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..digests import digest
 from ..problems import Problem, error, not_utf8
+from .people import PeopleDefault, Person, read_people
 
 LANGUAGES = ("nl", "en")
 KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update")
@@ -55,6 +56,8 @@ class Config:
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     search: bool = True             # full-text search at /search/ (Pagefind)
     source_digest: str = ""         # of config.toml's bytes: every page depends on them
+    people: tuple[Person, ...] = ()                     # the [[people]] registry
+    people_default: PeopleDefault = PeopleDefault()     # the rule for everyone else
 
     @property
     def content_dir(self) -> Path:
@@ -63,7 +66,8 @@ class Config:
     def fingerprint(self) -> str:
         """What per-file parsing depends on: a change here invalidates the parse cache."""
         return repr((sorted(self.organisations), sorted(self.keywords.items()),
-                     sorted((b.key, b.language) for b in self.bodies.values()), self.language))
+                     sorted((b.key, b.language) for b in self.bodies.values()), self.language,
+                     [(p.name, p.aliases, p.orgs) for p in self.people]))
 
 
 def load_config(path: Path) -> tuple[Config | None, list[Problem]]:
@@ -112,12 +116,15 @@ def find_line(text: str, table: str | None, key: str | None = None) -> int:
 def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Problem]]:
     problems: list[Problem] = []
     for table, value in raw.items():
+        if table == "people":
+            continue                # an array of tables: read_people checks it
         if not isinstance(value, dict):
             problems.append(error(path, find_line(text, None, table), f"`{table}` stands "
                                   "outside any table — put it under [site] or remove it"))
-        elif table not in ("site", "bodies", "organisations", "keywords"):
+        elif table not in ("site", "bodies", "organisations", "keywords", "people_default"):
             problems.append(error(path, find_line(text, table), f"unknown table [{table}] — "
-                                  "allowed: [site], [bodies.<key>], [organisations], [keywords]"))
+                                  "allowed: [site], [bodies.<key>], [organisations], "
+                                  "[keywords], [[people]], [people_default]"))
     site = _check_table(path, text, "site", _table(raw, "site"), SITE_KEYS, problems)
     if not re.match(r"^https?://[^/\s]+", site.get("base_url", "https://x")):
         problems.append(error(path, find_line(text, "site", "base_url"), "base_url must be an "
@@ -133,13 +140,15 @@ def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Pro
     bodies = _bodies(path, text, _table(raw, "bodies"), language, problems)
     organisations = _organisations(path, text, _table(raw, "organisations"), problems)
     keywords = _keywords(path, text, _table(raw, "keywords"), problems)
+    people, people_default = read_people(path, text, raw, organisations, problems)
     if problems:
         return None, problems
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
     return Config(root=path.parent.resolve(), path=path, title=site["title"], base_url=base_url,
                   language=language, description=site.get("description", ""), bodies=bodies,
                   organisations=organisations, keywords=keywords,
-                  search=site.get("search", True)), problems
+                  search=site.get("search", True), people=people,
+                  people_default=people_default), problems
 
 
 def _table(raw: dict, name: str) -> dict:

@@ -8,6 +8,7 @@ from .minutes_text import (Walk, block_markdown, due_date, entry_text, keyword_p
                    normalise_target, walk_body)
 from ..load.config import Config
 from ..load.frontmatter import list_item_lines, split_front_matter
+from ..load.people import strip_honorific
 from ..load.files import Source
 from .markup import block_html, split_document, stray_headings, to_html
 from .records import (Action, ActionUpdate, AgendaItem, Attendee, Decision, Meeting,
@@ -186,7 +187,7 @@ def _person(entry, field, path, line, config, problems) -> Attendee | None:
         problems.append(error(path, line, f"an entry in {field} has neither name nor "
                               "organisation — write `Name (ORG)` or `(ORG)`"))
         return None
-    return Attendee(name, org, role, line)
+    return Attendee(strip_honorific(name) if name else None, org, role, line)
 
 
 def _references(walk: Walk) -> tuple[Reference, ...]:
@@ -224,11 +225,13 @@ def _entries(key, walk: Walk, attendees, config, problems):
 
 
 def _owners(entry, text, attendees, config, path, problems) -> tuple[Owner, ...]:
-    people = {a.name: a.org for a in attendees if a.name}
+    people = {form: person.org for person in config.people
+              for form in (person.name, *person.aliases)}     # registered, if not present
+    people.update({a.name: a.org or people.get(a.name) for a in attendees if a.name})
     if entry.owners_text is not None:
         owners = []
         for written in re.split(r",|&|\ben\b|\band\b", entry.owners_text):
-            written = written.strip()
+            written = strip_honorific(written) if written.strip() else ""
             if written in config.organisations:
                 owners.append(Owner(None, written))
             elif written:
