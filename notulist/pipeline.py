@@ -161,17 +161,21 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
     from .write.spare import UnsafePath
     env = environment(gathered.templates, store.template_cache())
     pages = counted(render_pages(fresh, gathered.site, env), "rendering", len(fresh), progress)
+    leaks = _leak_scan(config, gathered.site)
     search = SearchStep(config, store, gathered.site.shards, search_now)
     search_work = search.plan(manifest, reused)
     manifest = dict(sorted(manifest.items()))       # the site as written, search files added
     try:
         with staged(store, manifest, search_work) as staging:
             for path, data in (pages if staging else ()):
+                leaks.saw(path, data)
                 staging.put(path, data)
                 search.saw(path, data)
             for path, data in (files.items() if staging else ()):
+                leaks.saw(path, data)
                 staging.put(path, data)
             if staging:
+                stop_on(leaks.problems(), strict=False)    # before the swap: nothing published
                 staging.keep_the_rest()
                 if search_work:
                     staging.index(*search.index(staging.folder))
@@ -180,6 +184,21 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
                                  f"folder: {exc} — rename the file or anchor")]) from None
     search.done()
     return (staging.written if staging else 0), search, len(manifest)
+
+
+def _leak_scan(config: Config, site: Site):
+    """The public build's check that no withheld name is left (write/leak_scan.py)."""
+    from .urls import meeting_file
+    from .write.leak_scan import LeakScan
+    pages = {f"{page.name}/index.html": page.path for page in site.pages}
+    meetings = {meeting_file(key): key for key in site.meetings}    # paths only on a hit
+
+    def source_of(output: str | None) -> list[Path]:
+        if output is None:
+            return [*pages.values(), *(site.meetings[key].path for key in meetings.values())]
+        key = meetings.get(output)
+        return [site.meetings[key].path] if key else [pages[output]] if output in pages else []
+    return LeakScan(site.people.needles, source_of, config.path)
 
 
 def gather(config: Config, store: Store, audience: str, progress: Progress | None = None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -96,8 +95,3 @@ class Matcher:
         shown = self.shown.get(fold(strip_honorific(found.group(0))))
         return found.group(0) if shown is None else shown
 
-
-def normalised(text: str) -> str:
-    """Text as the leak check compares it: NFKD, no accents, case-folded."""
-    plain = unicodedata.normalize("NFKD", text)
-    return re.sub("[\u0300-\u036f]", "", plain).casefold()
