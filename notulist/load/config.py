@@ -19,7 +19,7 @@ MAX_NAME = 80
 RESERVED_NAMES = frozenset({
     "topics", "actions", "decisions", "organisations", "search", "data", "feed.xml",
     "sitemap.xml", "robots.txt", "404.html", "static", "pagefind", "index.html", "pages",
-    "assets", "__notulist",
+    "assets", "__notulist", "people",
 })
 SITE_KEYS = {"title": str, "base_url": str, "language": str, "description": str, "search": bool}
 BODY_KEYS = {"name": str, "short": str, "language": str, "description": str}
