@@ -261,7 +261,22 @@ def check(config_path: Path, strict: bool = False) -> Result:
         env = environment(gathered.templates, store.template_cache())
         for _ in render_pages(plans, gathered.site, env):
             pass                    # a template error raises BuildFailed
+        stop_on(gathered.problems + _public_leaks(config, store, env), strict)
     return Result(gathered.problems, len(plans) + len(files))
+
+
+def _public_leaks(config: Config, store: Store, env) -> list[Problem]:
+    """The leak check of the public build, when the registry withholds any name."""
+    from .render.plans import plan_site
+    from .render.templates import render_pages
+    public = gather(config, store, "public")
+    if not public.site.people.needles:
+        return []
+    leaks = _leak_scan(config, public.site)
+    plans, files = plan_site(public.site)
+    for path, data in [*render_pages(plans, public.site, env), *files.items()]:
+        leaks.saw(path, data)
+    return leaks.problems()
 
 
 def new_meeting(config_path: Path, body: str, date: dt.date) -> Path:

@@ -186,3 +186,43 @@ def _records(meetings, config: Config, people: People, register) -> dict[str, Pe
             slug, person.name, person.orgs, person.function, person.withheld,
             tuple(attended[person.name]), tuple(owned[person.name])))
     return records
+
+
+PARTICLES = frozenset({"van", "der", "den", "de", "v", "d", "vd", "ter", "ten", "te", "het",
+                       "t", "in", "op", "la", "le", "du", "von", "zu"})
+
+
+def _skeleton(name: str) -> tuple[str, tuple[str, ...]]:
+    """A name's surname without particles, and the initials before it: `v.d. Burg` and
+    `Van der Burg` are ("burg", ()), `P. Jansen` is ("jansen", ("p",))."""
+    words = [w for w in fold(strip_honorific(name)).split() if w not in PARTICLES]
+    return (words[-1], tuple(w[0] for w in words[:-1])) if words else ("", ())
+
+
+def _alike(one: tuple, other: tuple) -> bool:
+    shorter, longer = sorted((one[1], other[1]), key=len)
+    return bool(one[0]) and one[0] == other[0] and longer[:len(shorter)] == shorter
+
+
+def spelling_problems(meetings: list[Meeting], config: Config) -> list:
+    """A name written in a spelling the registry does not know, that looks like a
+    registered person ("v.d. Burg" for Van der Burg): a warning, as it may be someone
+    else, but a withheld person's name written so would be published."""
+    from ..problems import warning
+    known = {fold(form) for p in config.people for form in (p.name, *p.aliases)}
+    skeletons = [(p, _skeleton(form)) for p in config.people for form in (p.name, *p.aliases)]
+    problems = set()
+    for meeting in meetings:
+        written = [(a.name, a.line) for a in (*meeting.attendees, *meeting.absent)]
+        written += [(o.name, a.line) for a in meeting.actions for o in a.owners]
+        for name, line in written:
+            if not name or fold(strip_honorific(name)) in known:
+                continue
+            shape = _skeleton(name)
+            alike = sorted({p.name for p, other in skeletons if _alike(shape, other)})
+            if alike:
+                problems.add(warning(meeting.path, line, f"`{name}` looks like "
+                                     f"{' or '.join(alike)} of [[people]] — write the name as "
+                                     "the registry does, or add this spelling to their "
+                                     "`aliases`"))
+    return sorted(problems)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..load.config import RESERVED_NAMES, Config
 from ..model.records import Meeting, Page
 from ..problems import Problem, error
-from .people import People, gather_people, with_records
+from .people import People, gather_people, spelling_problems, with_records
 from .register import Register, build_register
 from .shards import Shard, plan_shards
 from ..urls import meeting_path
@@ -70,6 +70,7 @@ def link(archive, config: Config, audience: str) -> tuple[Site, list[Problem]]:
     problems = check_references(ordered, pages, all_targets, archive.unreadable)
     problems += check_approvals(ordered, archive.unreadable)
     problems += check_page_paths(pages, config)
+    problems += spelling_problems(ordered, config)
     full_register, register_problems = build_register(ordered, members=True)
     problems += register_problems
     people = gather_people(ordered, config, audience)
