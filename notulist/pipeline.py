@@ -198,7 +198,8 @@ def _leak_scan(config: Config, site: Site):
             return [*pages.values(), *(site.meetings[key].path for key in meetings.values())]
         key = meetings.get(output)
         return [site.meetings[key].path] if key else [pages[output]] if output in pages else []
-    return LeakScan(site.people.needles, source_of, config.path)
+    public = [form for form, shown in site.people.matcher.shown.items() if shown is None]
+    return LeakScan(site.people.needles, source_of, config.path, public)
 
 
 def gather(config: Config, store: Store, audience: str, progress: Progress | None = None

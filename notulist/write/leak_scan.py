@@ -50,14 +50,16 @@ def _form_regex(form: str) -> str:
 class LeakScan:
     """Scans the files of one public build for the withheld `needles` (link.people.Needle)."""
 
-    def __init__(self, needles, sources_of, config_path: Path):
+    def __init__(self, needles, sources_of, config_path: Path, public_forms=()):
         self.needles = {n.form: n for n in needles}
         # sources_of(output path): the source files of that page; of every page for None
         self.sources_of, self.config_path = sources_of, config_path
+        # public names that hold a withheld one ("Kees Jansen"): matched first, and let be
+        self.forms = sorted(public_forms, key=lambda f: -len(f)) + list(self.needles)
+        self.public = len(public_forms)
         self.pattern = re.compile("|".join(f"(?P<n{i}>{_form_regex(form)})"
-                                           for i, form in enumerate(self.needles))) \
+                                           for i, form in enumerate(self.forms))) \
             if self.needles else None
-        self.forms = list(self.needles)
         self.hits: dict[str, list[str]] = {}    # form -> output paths, in the order seen
 
     def saw(self, path: str, data: bytes) -> None:
@@ -65,19 +67,22 @@ class LeakScan:
             return
         text = "\n".join(normalised(reading) for reading in readings(path, data))
         for found in self.pattern.finditer(text):
-            form = self.forms[int(found.lastgroup[1:])]
+            index = int(found.lastgroup[1:])
+            if index < self.public:
+                continue
+            form = self.forms[index]
             paths = self.hits.setdefault(form, [])
             if path not in paths:
                 paths.append(path)
 
     def problems(self) -> list[Problem]:
         """Every hit at the source lines that would publish it."""
-        problems: list[Problem] = []
+        problems: dict[tuple, Problem] = {}
         for form, paths in self.hits.items():
-            needle = self.needles[form]
             for path in paths:
-                problems += self._locate(needle, path)
-        return sorted(set(problems))
+                for problem in self._locate(self.needles[form], path):
+                    problems.setdefault((problem.path, problem.line, form), problem)
+        return sorted(problems.values())
 
     def _locate(self, needle, output: str) -> list[Problem]:
         for candidates in (self.sources_of(output), self.sources_of(None), [self.config_path]):
@@ -110,7 +115,7 @@ def readings(path: str, data: bytes) -> list[str]:
         if "\\u" in text:
             texts.append(JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
         if "<" in text:
-            texts.append(TAG.sub("", text))
+            texts.append(TAG.sub(" ", text))
     return texts
 
 
