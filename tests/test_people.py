@@ -339,3 +339,30 @@ def test_a_registry_without_withheld_people_changes_nothing(tmp_path):
     build(listed, tmp_path / "b/out")
     page = lambda root: (root / "out/lrt/2024-01-10/index.html").read_bytes()
     assert page(tmp_path / "a") == page(tmp_path / "b")
+
+
+@pytest.mark.parametrize("encode", [
+    lambda name: name.encode(),
+    lambda name: name.upper().replace("E", "&#69;").encode(),
+    lambda name: name.replace(" ", "%20").encode(),
+    lambda name: json.dumps(name.replace("e", "é")).encode(),
+    lambda name: json.dumps(name, ensure_ascii=True).replace("a", "\\u0061").encode(),
+    lambda name: b"data:" + base64.b64encode(f"x {name} y".encode()),
+    lambda name: __import__("gzip").compress(f"<p>{name}</p>".encode()),
+    lambda name: f"<p>Piet <em>{name.split()[1]}</em></p>".encode(),
+], ids=["plain", "entities", "percent", "accents", "json", "base64", "gzip", "markup"])
+def test_the_leak_scan_reads_names_in_every_encoding(encode):
+    from notulist.link.people import Needle
+    from notulist.write.leak_scan import LeakScan
+    scan = LeakScan([Needle("Piet Quaedvlieg", "Piet Quaedvlieg", "5.1.2e", 3)],
+                    lambda output: [], Path("config.toml"), ["Kees Quaedvlieg"])
+    data = encode("Piet Quaedvlieg")
+    if not data.startswith(b"\x1f\x8b"):    # a gzip file is compressed whole
+        data = b"<p>Kees Quaedvlieg, " + data + b"</p>"
+    scan.saw("page.html", data)
+    scan.saw("other.html", b"<p>Kees Quaedvlieg en Piet Quaedvliegen</p>")
+    assert scan.hits == {"Piet Quaedvlieg": ["page.html"]}
+    assert [p.format() for p in scan.problems()] == [
+        "config.toml:3: the name of a withheld person (5.1.2e) would be published here: "
+        "`Piet Quaedvlieg` in page.html — find the text it comes from and write the name as "
+        "plain text there, or make the passage members-only (::: members)"]
