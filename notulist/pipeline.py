@@ -161,7 +161,7 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
     from .write.spare import UnsafePath
     env = environment(gathered.templates, store.template_cache())
     pages = counted(render_pages(fresh, gathered.site, env), "rendering", len(fresh), progress)
-    leaks = _leak_scan(config, gathered.site)
+    leaks = _leak_scan(config, gathered.site, gathered.assets)
     search = SearchStep(config, store, gathered.site.shards, search_now)
     search_work = search.plan(manifest, reused)
     manifest = dict(sorted(manifest.items()))       # the site as written, search files added
@@ -186,11 +186,12 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
     return (staging.written if staging else 0), search, len(manifest)
 
 
-def _leak_scan(config: Config, site: Site):
+def _leak_scan(config: Config, site: Site, assets: dict | None = None):
     """The public build's check that no withheld name is left (write/leak_scan.py)."""
     from .urls import meeting_file
     from .write.leak_scan import LeakScan
     pages = {f"{page.name}/index.html": page.path for page in site.pages}
+    pages.update({name: source for name, (source, _) in (assets or {}).items()})
     meetings = {meeting_file(key): key for key in site.meetings}    # paths only on a hit
 
     def source_of(output: str | None) -> list[Path]:

@@ -366,3 +366,15 @@ def test_the_leak_scan_reads_names_in_every_encoding(encode):
         "config.toml:3: the name of a withheld person (5.1.2e) would be published here: "
         "`Piet Quaedvlieg` in page.html — find the text it comes from and write the name as "
         "plain text there, or make the passage members-only (::: members)"]
+
+
+def test_a_static_file_named_after_a_withheld_person_fails_the_build(tmp_path):
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": FIRST,
+                                   "static/cv-piet-quaedvlieg.txt": "cv\n"}, REGISTRY)
+    with pytest.raises(BuildFailed) as failed:
+        build(config, tmp_path / "out")
+    assert [p.format().split(": ", 1)[0].rsplit("/", 2)[-2:] for p in failed.value.problems] \
+        == [["static", "cv-piet-quaedvlieg.txt:1"]]
+    assert "`Piet Quaedvlieg` in the file name — rename the file" in \
+        failed.value.problems[0].message
+    assert not (tmp_path / "out").exists()

@@ -182,6 +182,8 @@ def _records(meetings, config: Config, people: People, register) -> dict[str, Pe
         if person.withheld and people.audience == "public":
             continue
         slug = person_slug(person.name)
+        if not slug:                # a name of signs only has no URL; it is still matched
+            continue
         records.setdefault(slug, PersonRecord(
             slug, person.name, person.orgs, person.function, person.withheld,
             tuple(attended[person.name]), tuple(owned[person.name])))
