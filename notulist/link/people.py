@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from ..digests import value_digest
 from ..load.config import Config
-from ..load.people import Person, fold, strip_honorific
+from ..load.people import Person
+from ..names import fold, strip_honorific
 from ..model.records import Attendee, Meeting, Owner, Page
 from .withhold import Matcher
 

@@ -10,9 +10,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..load.people import fold, strip_honorific
-
-HONORIFICS = ("dhr", "mevr", "mw", "mr", "mrs", "ms", "dr", "drs", "ir", "prof")
+from ..names import HONORIFICS, fold, normalised, strip_honorific
 TAG = re.compile(r"(<[^>]*>)")
 CODE_OPEN = re.compile(r"^<(code|pre|kbd|samp)\b", re.IGNORECASE)
 CODE_CLOSE = re.compile(r"^</(code|pre|kbd|samp)\s*>", re.IGNORECASE)
@@ -52,28 +50,36 @@ class Matcher:
     a withheld one map to None and stay as written."""
     shown: dict[str, str | None]
     pattern: re.Pattern | None
+    words: frozenset[str] = frozenset()     # the longest word of each withheld form
 
     @classmethod
     def of(cls, shown: dict[str, str | None]) -> Matcher:
         if not any(value is not None for value in shown.values()):
             return cls({}, None)
+        words = frozenset(max(form.split(), key=len) for form, value in shown.items()
+                          if value is not None and form)
         forms = sorted(shown, key=lambda f: (-len(f), f))
         honorific = r"(?:(?:" + "|".join(HONORIFICS) + r")\.?\s+)?"
         pattern = re.compile(r"(?<!\w)" + honorific + "(?:" + "|".join(
             form_pattern(form) for form in forms) + r")(?!\w)", re.IGNORECASE)
-        return cls(dict(shown), pattern)
+        return cls(dict(shown), pattern, words)
+
+    def might_name(self, text: str) -> bool:
+        """Whether the text may hold a withheld name: a substring search, far faster than
+        the pattern, that sees every text the pattern matches."""
+        plain = normalised(html.unescape(text) if "&" in text else text)
+        return any(word in plain for word in self.words)
 
     def text(self, text: str | None) -> str | None:
         """Plain text with every withheld name replaced."""
-        if not text or self.pattern is None:
+        if not text or self.pattern is None or not self.might_name(text):
             return text
         return self.pattern.sub(self._replacement, text)
 
     def html(self, fragment: str) -> str:
         """HTML with withheld names replaced in text and in alt/title attributes; code and
         URLs are left as they are (the leak check stops the build if a name is there)."""
-        if not fragment or self.pattern is None or not self.pattern.search(
-                html.unescape(fragment) if "&" in fragment else fragment):
+        if not fragment or self.pattern is None or not self.might_name(fragment):
             return fragment
         parts, code = TAG.split(fragment), 0
         for index, part in enumerate(parts):

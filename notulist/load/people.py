@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from ..names import fold, strip_honorific
 from ..problems import Problem, error
 
 PUBLISH = ("public", "withheld")
 DEFAULT_GROUND = "5.1.2e"           # Woo art. 5.1.2e: the personal privacy of civil servants
 PERSON_KEYS = ("name", "org", "function", "publish", "ground", "aliases")
 DEFAULT_KEYS = ("publish", "ground")
-# Forms of address are not part of a name: "Dhr. Van der Burg" is Van der Burg.
-HONORIFIC = re.compile(r"^(?:(?:dhr|mevr|mw|mr|mrs|ms|dr|drs|ir|prof)\.?\s+)+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,19 +37,6 @@ class PeopleDefault:
     """The rule for a person the registry does not name."""
     publish: str = "public"
     ground: str = DEFAULT_GROUND
-
-
-def strip_honorific(name: str) -> str:
-    """`Dhr. Van der Burg` -> `Van der Burg`; a name that is only an honorific stays."""
-    stripped = HONORIFIC.sub("", name.strip())
-    return stripped or name.strip()
-
-
-def fold(text: str) -> str:
-    """A name as it is compared: accents, case and punctuation between words ignored."""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
-    return " ".join(re.findall(r"[^\W_]+", plain))
 
 
 def read_people(path, text: str, raw: dict, organisations, problems: list[Problem]

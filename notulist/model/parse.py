@@ -8,7 +8,7 @@ from .minutes_text import (Walk, block_markdown, due_date, entry_text, keyword_p
                    normalise_target, walk_body)
 from ..load.config import Config
 from ..load.frontmatter import list_item_lines, split_front_matter
-from ..load.people import strip_honorific
+from ..names import strip_honorific
 from ..load.files import Source
 from .markup import block_html, split_document, stray_headings, to_html
 from .records import (Action, ActionUpdate, AgendaItem, Attendee, Decision, Meeting,

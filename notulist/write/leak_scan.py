@@ -12,11 +12,11 @@ import binascii
 import gzip
 import html
 import re
-import unicodedata
 import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..names import normalised
 from ..problems import Problem, error
 
 JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -34,14 +34,6 @@ PLACES = (
     (r"(?:href|src|id|name)\s*=\s*[\"']?[^\"'>]*{name}", "in an HTML attribute",
      "take the name out of the attribute"),
 )
-
-
-def normalised(text: str) -> str:
-    """Text as it is compared: NFKD, no accents, case-folded."""
-    if text.isascii():
-        return text.lower()
-    plain = unicodedata.normalize("NFKD", text)
-    return re.sub("[\u0300-\u036f]", "", plain).casefold()
 
 
 def _form_regex(form: str) -> str:
