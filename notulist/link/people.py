@@ -133,24 +133,24 @@ def _withheld_forms(meetings, config: Config, index) -> tuple[tuple[Needle, ...]
     for person in config.people:
         for form in (person.name, *person.aliases):
             forms[fold(form)] = (form, person, person.org)
-    for meeting in meetings:        # people the registry does not name
+    default = config.people_default
+    for meeting in meetings if default.publish == "withheld" else ():   # unregistered names
         written = [(a.name, a.org) for a in (*meeting.attendees, *meeting.absent)]
         written += [(o.name, o.org) for a in meeting.actions for o in a.owners]
         for name, org in written:
             if name and fold(strip_honorific(name)) not in index:
                 forms.setdefault(fold(strip_honorific(name)), (strip_honorific(name), None, org))
     needles, shown = [], {}
-    default = config.people_default
     for folded, (form, person, org) in sorted(forms.items()):
         withheld = person.withheld if person else default.publish == "withheld"
-        if not withheld:
+        if not withheld or not folded:      # a name of signs only matches nothing
             continue
         ground = person.ground if person else default.ground
         needles.append(Needle(form, person.name if person else form, ground,
                               person.line if person else 0))
         shown[folded] = _replacement(person, org)
     for folded, (form, person, org) in forms.items():
-        if folded not in shown and any(f" {w} " in f" {folded} " for w in shown):
+        if folded and folded not in shown and any(f" {w} " in f" {folded} " for w in shown):
             shown[folded] = None
     needles.sort(key=lambda n: (-len(n.form), n.form))
     return tuple(needles), shown

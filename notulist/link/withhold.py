@@ -54,6 +54,7 @@ class Matcher:
 
     @classmethod
     def of(cls, shown: dict[str, str | None]) -> Matcher:
+        shown = {form: value for form, value in shown.items() if form}   # "" would match all
         if not any(value is not None for value in shown.values()):
             return cls({}, None)
         words = frozenset(max(form.split(), key=len) for form, value in shown.items()
