@@ -60,7 +60,7 @@ attendees:
   - Dhr. Van der Burg (JenV)
   - Piet Quaedvlieg (JenV)
   - {name: Mevr. Anneke Zwiebelaar, org: SZW, role: notulist}
-  - Kees Jansen (VNG)
+  - {name: Kees Jansen, org: VNG, role: namens Piet Quaedvlieg}
   - Jansen (IPO)
   - (SZW)
 absent: [P. Quaedvlieg (JenV)]
@@ -166,7 +166,7 @@ def test_attendees_and_owners_are_their_organisation_in_public_data(builds):
         {"name": "Van der Burg", "org": "JenV", "role": None},
         {"name": None, "org": "JenV", "role": None},
         {"name": None, "org": "SZW", "role": "notulist"},
-        {"name": "Kees Jansen", "org": "VNG", "role": None},
+        {"name": "Kees Jansen", "org": "VNG", "role": "namens ambtenaar JenV"},
         {"name": None, "org": "IPO", "role": None},
         {"name": None, "org": "SZW", "role": None}]
     assert meeting["title"] == "Overleg met ambtenaar JenV"

@@ -92,11 +92,12 @@ class People:
         return any(self.withheld(a.name) for a in (*meeting.attendees, *meeting.absent))
 
     def _attendee(self, attendee: Attendee) -> Attendee:
+        role = self.matcher.text(attendee.role)         # "namens …" may name someone
         if not self.withheld(attendee.name):
-            return attendee
+            return attendee if role == attendee.role else replace(attendee, role=role)
         person = self.find(attendee.name)
-        return Attendee(None, attendee.org or (person.org if person else None),
-                        attendee.role, attendee.line)
+        return Attendee(None, attendee.org or (person.org if person else None), role,
+                        attendee.line)
 
     def _owner(self, owner: Owner) -> Owner:
         if not self.withheld(owner.name):
