@@ -146,7 +146,7 @@ def _page_salt(config: Config, templates: Templates, site: Site) -> str:
     from .load.inputs import engine_digest
     menu = [(page.title, page.name) for page in site.pages]
     return value_digest((engine_digest(), config.source_digest, templates.digest,
-                         site.audience, menu))
+                         site.audience, menu, site.people.digest))
 
 
 def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, bytes],
@@ -161,17 +161,21 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
     from .write.spare import UnsafePath
     env = environment(gathered.templates, store.template_cache())
     pages = counted(render_pages(fresh, gathered.site, env), "rendering", len(fresh), progress)
+    leaks = _leak_scan(config, gathered.site, gathered.assets)
     search = SearchStep(config, store, gathered.site.shards, search_now)
     search_work = search.plan(manifest, reused)
     manifest = dict(sorted(manifest.items()))       # the site as written, search files added
     try:
         with staged(store, manifest, search_work) as staging:
             for path, data in (pages if staging else ()):
+                leaks.saw(path, data)
                 staging.put(path, data)
                 search.saw(path, data)
             for path, data in (files.items() if staging else ()):
+                leaks.saw(path, data)
                 staging.put(path, data)
             if staging:
+                stop_on(leaks.problems(), strict=False)    # before the swap: nothing published
                 staging.keep_the_rest()
                 if search_work:
                     staging.index(*search.index(staging.folder))
@@ -180,6 +184,23 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
                                  f"folder: {exc} — rename the file or anchor")]) from None
     search.done()
     return (staging.written if staging else 0), search, len(manifest)
+
+
+def _leak_scan(config: Config, site: Site, assets: dict | None = None):
+    """The public build's check that no withheld name is left (write/leak_scan.py)."""
+    from .urls import meeting_file
+    from .write.leak_scan import LeakScan
+    pages = {f"{page.name}/index.html": page.path for page in site.pages}
+    pages.update({name: source for name, (source, _) in (assets or {}).items()})
+    meetings = {meeting_file(key): key for key in site.meetings}    # paths only on a hit
+
+    def source_of(output: str | None) -> list[Path]:
+        if output is None:
+            return [*pages.values(), *(site.meetings[key].path for key in meetings.values())]
+        key = meetings.get(output)
+        return [site.meetings[key].path] if key else [pages[output]] if output in pages else []
+    public = [form for form, shown in site.people.matcher.shown.items() if shown is None]
+    return LeakScan(site.people.needles, source_of, config.path, public)
 
 
 def gather(config: Config, store: Store, audience: str, progress: Progress | None = None
@@ -246,7 +267,22 @@ def check(config_path: Path, strict: bool = False) -> Result:
         env = environment(gathered.templates, store.template_cache())
         for _ in render_pages(plans, gathered.site, env):
             pass                    # a template error raises BuildFailed
+        stop_on(gathered.problems + _public_leaks(config, store, env), strict)
     return Result(gathered.problems, len(plans) + len(files))
+
+
+def _public_leaks(config: Config, store: Store, env) -> list[Problem]:
+    """The leak check of the public build, when the registry withholds any name."""
+    from .render.plans import plan_site
+    from .render.templates import render_pages
+    public = gather(config, store, "public")
+    if not public.site.people.needles:
+        return []
+    leaks = _leak_scan(config, public.site)
+    plans, files = plan_site(public.site)
+    for path, data in [*render_pages(plans, public.site, env), *files.items()]:
+        leaks.saw(path, data)
+    return leaks.problems()
 
 
 def new_meeting(config_path: Path, body: str, date: dt.date) -> Path:

@@ -50,13 +50,14 @@ class Outlines(Mapping):
     asked for (with its file's digest), and the edited ones in full."""
 
     def __init__(self, outlines: dict[str, bytes], digests: dict[str, str],
-                 full: dict[str, Meeting]):
-        self._outlines, self._digests, self._made = outlines, digests, dict(full)
+                 full: dict[str, Meeting], shown=lambda meeting: meeting):
+        self._outlines, self._digests, self._shown = outlines, digests, shown
+        self._made = {key: shown(meeting) for key, meeting in full.items()}
 
     def __getitem__(self, key: str) -> Meeting:
-        if key not in self._made:
+        if key not in self._made:     # outlines are kept as written: withheld names again
             meeting = pickle.loads(self._outlines[key])
-            self._made[key] = replace(meeting, digest=self._digests[key])
+            self._made[key] = self._shown(replace(meeting, digest=self._digests[key]))
         return self._made[key]
 
     def __contains__(self, key) -> bool:
@@ -171,7 +172,7 @@ def site_of(store: Store, state: State, edited: list[Meeting]):
     site = found[1]
     digests = {**state.digests, **{m.key: m.digest for m in edited}}
     full = {m.key: m for m in edited if m.key in site.meetings}
-    return replace(site, meetings=Outlines(site.meetings, digests, full))
+    return replace(site, meetings=Outlines(site.meetings, digests, full, site.people.shown))
 
 
 def edited_state(state: State, inputs: Inputs, edited: list) -> State:

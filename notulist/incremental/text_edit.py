@@ -46,7 +46,7 @@ def find_text_edit(config: Config, store: Store, inputs: Inputs) -> TextEdit | N
     site = snapshot.site_of(store, state, list(edited))
     if site is None:
         return None
-    return TextEdit(site, edited, tuple(sources), state)
+    return TextEdit(site, tuple(map(site.people.shown, edited)), tuple(sources), state)
 
 
 def remember_text_edit(store: Store, edit: TextEdit, inputs: Inputs) -> None:

@@ -13,6 +13,7 @@ from ..load.config import RESERVED_NAMES, Config
 from ..load.git_history import GitHistory, last_change
 from ..model.records import Meeting, Page
 from ..problems import Problem, error
+from .people import People, gather_people, spelling_problems, with_records
 from .register import Register, build_register
 from .shards import Shard, plan_shards
 from ..urls import meeting_path
@@ -39,6 +40,8 @@ class OrganisationRecord:
     missed: tuple[str, ...]
     open_actions: tuple[str, ...]
     closed_actions: tuple[str, ...]
+    people: tuple[str, ...] = ()    # slugs of the person pages of its people
+    unnamed: int = 0                # its attendees whose names this audience may not read
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Site:
     register: Register
     newest: dt.date | None
     shards: tuple[Shard, ...]                        # of the search index, newest first
+    people: People                                   # registry, withheld names, person pages
     withdrawn: dict[str, Meeting] = field(default_factory=dict)  # their pages are notices
     # meeting key -> (approval date, lastmod) of each meeting in the Woo-index
     woo: dict[str, tuple[dt.date, dt.datetime | dt.date]] = field(default_factory=dict)
@@ -72,16 +76,20 @@ def link(archive, config: Config, audience: str, history: GitHistory | None = No
     problems = check_references(ordered, pages, all_targets, archive.unreadable)
     problems += check_approvals(ordered, archive.unreadable)
     problems += check_page_paths(pages, config)
+    problems += spelling_problems(ordered, config)
     full_register, register_problems = build_register(ordered, members=True)
     problems += register_problems
-    readable = [m for m in ordered if audience == "members" or m.audience == "public"]
+    people = gather_people(ordered, config, audience)
+    readable = [people.shown(m) for m in ordered
+                if audience == "members" or m.audience == "public"]
     shown = [m for m in readable if listed(m, config, audience)]
     members = audience == "members"
     register = full_register if members and len(shown) == len(ordered) \
         else build_register(shown, members=members)[0]
+    people = with_records(people, shown, config, register)
     targets = all_targets if members and len(shown) == len(ordered) \
         else visible_targets(all_targets, shown, members)
-    pages = tuple(sorted(pages, key=lambda p: (p.order, p.name)))
+    pages = tuple(sorted(map(people.shown_page, pages), key=lambda p: (p.order, p.name)))
     # an approval stands once its minutes are published: not while they are a withheld draft
     approved_in = {m.approves: m.key for m in ordered
                    if m.approves and not withheld_draft(m, config, audience)}
@@ -93,9 +101,9 @@ def link(archive, config: Config, audience: str, history: GitHistory | None = No
         approved_in=approved_in,
         topics=_topics(shown), topic_names=_topic_names(shown, config),
         backlinks=_backlinks(shown, targets, audience),
-        organisations=_organisations(shown, register, config),
+        organisations=_organisations(shown, register, config, people, ordered),
         register=register, newest=shown[-1].date if shown else None,
-        shards=tuple(plan_shards(shown, pages)),
+        shards=tuple(plan_shards(shown, pages)), people=people,
         withdrawn={m.key: m for m in readable if m.status == "withdrawn"},
         woo=woo_dates(shown, ordered, approved_in, config, history) if not members else {})
     return site, problems
@@ -258,7 +266,8 @@ def _backlinks(meetings, targets, audience) -> dict[str, tuple[Backlink, ...]]:
     return {key: tuple(sorted(links, key=place)) for key, links in found.items()}
 
 
-def _organisations(meetings, register: Register, config: Config) -> dict[str, OrganisationRecord]:
+def _organisations(meetings, register: Register, config: Config, people: People,
+                   written: list[Meeting]) -> dict[str, OrganisationRecord]:
     attended, missed = defaultdict(list), defaultdict(list)
     for meeting in meetings:
         present = {a.org for a in meeting.attendees if a.org}
@@ -270,6 +279,27 @@ def _organisations(meetings, register: Register, config: Config) -> dict[str, Or
     for key, state in register.states.items():
         for org in sorted({o.org for o in register.actions[key].owners if o.org}):
             (open_actions if state.status == "open" else closed_actions)[org].append(key)
+    named, unnamed = _organisation_people(meetings, people, written)
     return {code: OrganisationRecord(tuple(attended[code]), tuple(missed[code]),
-                                     tuple(open_actions[code]), tuple(closed_actions[code]))
+                                     tuple(open_actions[code]), tuple(closed_actions[code]),
+                                     tuple(sorted(named[code])), len(unnamed[code]))
             for code in config.organisations}
+
+
+def _organisation_people(meetings, people: People, written: list[Meeting]):
+    """Per organisation: the slugs of its people with a page, and the withheld names of
+    its attendees (counted, never shown; `(ORG)` entries cannot be told apart)."""
+    named, unnamed = defaultdict(set), defaultdict(set)
+    shown = {m.key for m in meetings}
+    for meeting in written:
+        if meeting.key not in shown:
+            continue
+        for attendee in meeting.attendees:
+            slug = people.slug_of(attendee.name)
+            if slug and attendee.org:
+                named[attendee.org].add(slug)
+            elif people.withheld(attendee.name):
+                person = people.find(attendee.name)
+                org = attendee.org or (person.org if person else None)
+                unnamed[org].add(person.name if person else attendee.name)
+    return named, unnamed

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..digests import digest
 from ..problems import Problem, error, not_utf8
+from .people import PeopleDefault, Person, read_people
 from .woo import Term, WooSettings, check_woo_base_url, check_woo_category, check_woo_settings
 
 LANGUAGES = ("nl", "en")
@@ -19,7 +20,7 @@ MAX_NAME = 80
 RESERVED_NAMES = frozenset({
     "topics", "actions", "decisions", "organisations", "search", "data", "feed.xml",
     "sitemap.xml", "robots.txt", "404.html", "static", "pagefind", "index.html", "pages",
-    "assets", "__notulist", "diwoo", "leden",   # diwoo/: the Woo-index; /leden/: members
+    "assets", "__notulist", "diwoo", "leden", "people",  # diwoo/: Woo-index; /leden/: members
 })
 SITE_KEYS = {"title": str, "base_url": str, "language": str, "description": str, "search": bool,
              "accessibility_statement": str}
@@ -66,6 +67,8 @@ class Config:
     accessibility_statement: str = ""   # URL of the site's accessibility statement
     woo: WooSettings | None = None  # the Woo-index output, off without a [woo] table
     warnings: tuple[Problem, ...] = ()  # odd but usable settings, reported by every build
+    people: tuple[Person, ...] = ()                     # the [[people]] registry
+    people_default: PeopleDefault = PeopleDefault()     # the rule for everyone else
 
     @property
     def content_dir(self) -> Path:
@@ -74,7 +77,8 @@ class Config:
     def fingerprint(self) -> str:
         """What per-file parsing depends on: a change here invalidates the parse cache."""
         return repr((sorted(self.organisations), sorted(self.keywords.items()),
-                     sorted((b.key, b.language) for b in self.bodies.values()), self.language))
+                     sorted((b.key, b.language) for b in self.bodies.values()), self.language,
+                     [(p.name, p.aliases, p.orgs) for p in self.people]))
 
 
 def load_config(path: Path) -> tuple[Config | None, list[Problem]]:
@@ -123,13 +127,16 @@ def find_line(text: str, table: str | None, key: str | None = None) -> int:
 def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Problem]]:
     problems: list[Problem] = []
     for table, value in raw.items():
+        if table == "people":
+            continue                # an array of tables: read_people checks it
         if not isinstance(value, dict):
             problems.append(error(path, find_line(text, None, table), f"`{table}` stands "
                                   "outside any table — put it under [site] or remove it"))
-        elif table not in ("site", "bodies", "organisations", "keywords", "woo"):
+        elif table not in ("site", "bodies", "organisations", "keywords", "woo",
+                           "people_default"):
             problems.append(error(path, find_line(text, table), f"unknown table [{table}] — "
                                   "allowed: [site], [bodies.<key>], [organisations], "
-                                  "[keywords], [woo]"))
+                                  "[keywords], [woo], [[people]], [people_default]"))
     site = _check_table(path, text, "site", _table(raw, "site"), SITE_KEYS, problems)
     if not re.match(r"^https?://[^/\s]+", site.get("base_url", "https://x")):
         problems.append(error(path, find_line(text, "site", "base_url"), "base_url must be an "
@@ -151,6 +158,7 @@ def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Pro
         problems.append(error(path, find_line(text, "site", "accessibility_statement"),
                               "accessibility_statement must be an absolute URL, like "
                               "\"https://example.org/toegankelijkheid\""))
+    people, people_default = read_people(path, text, raw, organisations, problems)
     if any(not p.warning for p in problems):
         return None, problems
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
@@ -158,7 +166,8 @@ def _validate(path: Path, text: str, raw: dict) -> tuple[Config | None, list[Pro
                   language=language, description=site.get("description", ""), bodies=bodies,
                   organisations=organisations, keywords=keywords,
                   search=site.get("search", True), accessibility_statement=statement,
-                  woo=woo, warnings=tuple(problems)), problems
+                  woo=woo, warnings=tuple(problems), people=people,
+                  people_default=people_default), problems
 
 
 def _table(raw: dict, name: str) -> dict:

@@ -12,6 +12,7 @@ from .lifecycle import read_lifecycle
 from .minutes_entries import carry_key, keyword_rules
 from .minutes_syntax import normalise_target
 from .minutes_text import Context, Reading, read_minutes
+from ..names import strip_honorific
 from .records import (Action, ActionUpdate, AgendaItem, Attendee, Decision, Meeting,
                     MembersBlock, Owner, Page, Reference)
 from ..problems import Problem, error, warning
@@ -188,7 +189,7 @@ def _person(entry, field, path, line, config, problems) -> Attendee | None:
         problems.append(error(path, line, f"an entry in {field} has neither name nor "
                               "organisation — write `Name (ORG)` or `(ORG)`"))
         return None
-    return Attendee(name, org, role, line)
+    return Attendee(strip_honorific(name) if name else None, org, role, line)
 
 
 def _references(reading: Reading) -> tuple[Reference, ...]:
@@ -233,12 +234,14 @@ def _due(entry, context, problems):
 def _owners(entry, attendees, body, config, path, problems) -> tuple[Owner, ...]:
     """Owners in parentheses or a column, else those opening the sentence. A person who is
     no attendee is not warned about here: the link stage knows all of the body's people."""
-    people = {a.name: a.org for a in attendees if a.name}
+    people = {form: person.org for person in config.people
+              for form in (person.name, *person.aliases)}     # registered, if not present
+    people.update({a.name: a.org or people.get(a.name) for a in attendees if a.name})
     groups = _group_owners(body, config)
     if entry.owners_text is not None:
         owners = []
         for written in re.split(r",|&|/|\ben\b|\band\b", entry.owners_text):
-            written = written.strip()
+            written = strip_honorific(written) if written.strip() else ""
             if written in config.organisations:
                 owners.append(Owner(None, written))
             elif written:

@@ -106,7 +106,8 @@ def organisation_pages(pages) -> dict:
                   {body: tuple(map(pages.token, keys)) for body, keys in attended.items()},
                   {body: tuple(map(pages.token, keys)) for body, keys in missed.items()},
                   tuple(map(pages.action_token, record.open_actions)),
-                  tuple(map(pages.action_token, record.closed_actions)))
+                  tuple(map(pages.action_token, record.closed_actions)),
+                  tuple(_people(site, record)), record.unnamed)
         files[f"{path}index.html"] = pages.lazy("organisation.html", inputs, functools.partial(
             _organisation_context, pages, organisation, record, path, attended, missed))
     return files
@@ -122,8 +123,15 @@ def _organisation_context(pages, organisation, record, path: str, attended: dict
                   for body_key, body in config.bodies.items()
                   if attended[body_key] or missed[body_key]]
     return {"organisation": organisation, "attendance": attendance,
+            "people": _people(site, record), "unnamed": record.unnamed,
             "open_actions": [action_row(pages, k, view) for k in record.open_actions],
             "closed_actions": [action_row(pages, k, view) for k in record.closed_actions]}
+
+
+def _people(site, record) -> list[tuple[str, str]]:
+    """(slug, name) of the organisation's people with a page, by name."""
+    named = [(slug, site.people.records[slug].name) for slug in record.people]
+    return sorted(named, key=lambda entry: entry[1].casefold())
 
 
 def _per_body(site, keys: tuple[str, ...]) -> dict[str, list[str]]:

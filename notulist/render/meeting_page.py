@@ -61,8 +61,8 @@ def meeting_context(pages, meeting: Meeting, view: View) -> dict:
                    "html": resolve(item.html, meeting, view)} for item in meeting.items],
         "footnotes": resolve(meeting.footnotes_html, meeting, view),
         "corrections": meeting.corrections,
-        "attendees": group_by_organisation(meeting.attendees, site.config),
-        "absent": group_by_organisation(meeting.absent, site.config),
+        "attendees": group_by_organisation(meeting.attendees, site.config, site.people),
+        "absent": group_by_organisation(meeting.absent, site.config, site.people),
         "approved_in": _meeting_link(site.approved_in.get(meeting.key), view),
         "approves": _meeting_link(meeting.approves, view),
         "previous": neighbour(previous),
@@ -121,7 +121,7 @@ def _meeting_link(key: str | None, view: View) -> dict | None:
     return {"label": meeting_label(meeting, view), "path": meeting_path(meeting.key)}
 
 
-def group_by_organisation(people: tuple[Attendee, ...], config) -> list[dict]:
+def group_by_organisation(people: tuple[Attendee, ...], config, registry=None) -> list[dict]:
     """People grouped under their organisation, in order of first appearance."""
     groups: dict[str | None, dict] = {}
     for person in people:
@@ -129,7 +129,8 @@ def group_by_organisation(people: tuple[Attendee, ...], config) -> list[dict]:
         group = groups.setdefault(person.org, {
             "code": person.org, "organisation": organisation, "names": [], "withheld": 0})
         if person.name:
-            group["names"].append({"name": person.name, "role": person.role})
+            group["names"].append({"name": person.name, "role": person.role,
+                                   "page": registry and registry.slug_of(person.name)})
         else:
             group["withheld"] += 1
     return list(groups.values())

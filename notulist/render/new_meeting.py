@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+
 import yaml
+
+from ..model.records import Attendee
 
 SKELETON = {
     "nl": ("Opening en mededelingen", "Het verslag van [[{previous}]] wordt vastgesteld.",
@@ -25,7 +29,7 @@ def meeting_file(site, body: str, date: dt.date, taken: set[str]) -> tuple[str, 
     # A meeting filled in later (its date before the last one's) may follow minutes another
     # meeting already approved: those are not approved twice.
     approves = last if last and last.key not in site.approved_in else None
-    text = _front_matter(date, last, approves) + _agenda(
+    text = _front_matter(date, last, approves, _attendees(site, last)) + _agenda(
         site.config.bodies[body].language, approves, outstanding)
     return _free_id(date, taken), text
 
@@ -37,16 +41,29 @@ def _free_id(date: dt.date, taken: set[str]) -> str:
     return meeting_id
 
 
-def _front_matter(date: dt.date, last, approves) -> str:
+def _attendees(site, last) -> list[Attendee]:
+    """The previous meeting's attendees, registered people by their registry name (the
+    build decides whose name is published); without one, everyone in the registry."""
+    if last is None:
+        return [Attendee(p.name, p.org, None, 0) for p in site.config.people]
+    attendees = []
+    for attendee in last.attendees:
+        person = site.people.find(attendee.name)
+        attendees.append(replace(attendee, name=person.name, org=attendee.org or person.org)
+                         if person else attendee)
+    return attendees
+
+
+def _front_matter(date: dt.date, last, approves, attendees: list[Attendee]) -> str:
     lines = ["---", f"date: {date.isoformat()}"]
     if last and last.time:
         lines.append(f"time: {last.time}")
     if last and last.location:
         lines.append(f"location: {yaml.safe_dump(last.location, allow_unicode=True).strip()}"
                      .removesuffix("\n...").removesuffix("..."))
-    if last and last.attendees:
+    if attendees:
         lines.append("attendees:")
-        lines += [f"  - {_person(a)}" for a in last.attendees]
+        lines += [f"  - {_person(a)}" for a in attendees]
     if approves:
         lines.append(f"approves: {approves.id}")
     lines += ["status: draft", "---", ""]

@@ -19,6 +19,7 @@ from ..link.site import Site
 from .meeting_page import meeting_context, meeting_inputs
 from ..model.records import Meeting
 from .list_pages import action_pages, decision_page, organisation_pages
+from .person_pages import person_pages
 from ..digests import value_digest
 from ..urls import meeting_file, meeting_path
 
@@ -129,7 +130,7 @@ def plan_site(site: Site) -> tuple[dict[str, PagePlan], dict[str, bytes]]:
 
 def plan_pages(planner: Planner) -> dict[str, PagePlan]:
     plans: dict[str, PagePlan] = {}
-    for part in (_home, _bodies, _meetings, _withdrawn, _topics, organisation_pages,
+    for part in (_home, _bodies, _meetings, _withdrawn, _topics, organisation_pages, person_pages,
                  action_pages, decision_page, _free_pages, _search, _not_found):
         plans.update(part(planner))
     return plans

@@ -109,6 +109,8 @@ PUBLIC_PAGES = {
     "decisions": "decisions/index.html",
     "organisations": "organisations/index.html",
     "organisation": None,           # the richest organisation page, found in the build
+    "people": "people/index.html",
+    "person": "people/marloes-bakker/index.html",     # the demo's public chair
     "page": free_page_path(),
     "search": f"search/index.html?q={common_word()}",      # with Pagefind's results shown
     "404": "404.html",
