@@ -65,3 +65,79 @@ def test_two_bodies_meeting_on_one_day_cannot_close_each_others_actions(tmp_path
         build(config, tmp_path / "output", cache=False)
     assert any("board/2024-01-10.md:6: lrt/2024-01-10#A1 is updated in a meeting that is "
                "not later" in message for message in messages(failed.value.problems))
+
+
+NEW_BEFORE = {
+    "content/lrt/2024-01-10.md": """
+        ---
+        date: 2024-01-10
+        time: 15:00
+        location: "Zaal 3: west # boven"
+        attendees:
+          - {name: "Jansen, J.", org: JenV, role: "voorzitter: a.i. # tijdelijk"}
+          - {org: VNG, role: Qznewwithheldrole}
+        ---
+        ## 1. Opvang
+
+        - Actie: JenV stuurt een brief.
+
+        ::: members
+        - Actie: JenV belt Qznewblockaction Vxnewblockaction.
+        :::
+        """,
+    "content/lrt/2024-02-01.md": """
+        ---
+        date: 2024-02-01
+        location: Qznewlocation Vxnewlocation
+        audience: members
+        attendees:
+          - Qznewattendee Vxnewattendee (JenV)
+        ---
+        ## 1. Geheim
+
+        - Actie: JenV regelt Qznewmeetingaction Vxnewmeetingaction.
+        """,
+    "content/lrt/2024-03-01.md": """
+        ---
+        date: 2024-03-01
+        ---
+        ## 1. Later
+
+        - Actie: JenV schrijft Qznewlateraction Vxnewlateraction.
+        """,
+}
+NEW_CANARIES = ("Qznewblockaction Vxnewblockaction", "Qznewlocation Vxnewlocation",
+                "Qznewattendee Vxnewattendee", "Qznewmeetingaction Vxnewmeetingaction",
+                "Qznewwithheldrole")
+
+
+def test_new_after_a_members_meeting_writes_only_what_the_public_may_read(tmp_path):
+    from notulist.pipeline import new_meeting
+    import datetime as dt
+    config = write_site(tmp_path, NEW_BEFORE)
+    path = new_meeting(config, "lrt", dt.date(2024, 2, 15))
+    text = path.read_text()
+    assert "Qznewlateraction" not in text                # raised after 2024-02-15
+    assert "Qznewlocation" not in text and "Qznewattendee" not in text
+    members = text[text.index("::: members"):]
+    assert "Qznewblockaction" in members and "Qznewmeetingaction" in members
+    assert "- [[2024-01-10#A1]] JenV stuurt een brief." in text[:text.index("::: members")]
+    build(config, tmp_path / "output", cache=False)
+    assert leaks(tmp_path / "output", *NEW_CANARIES) == {}
+    assert "lrt/2024-02-15" in (tmp_path / "output/data/meetings.json").read_text()
+
+
+def test_new_writes_valid_yaml_for_names_and_places_with_colons_commas_and_hashes(tmp_path):
+    from notulist.pipeline import new_meeting
+    import datetime as dt
+    files = {"content/lrt/2024-01-10.md": NEW_BEFORE["content/lrt/2024-01-10.md"]}
+    config = write_site(tmp_path, files)
+    path = new_meeting(config, "lrt", dt.date(2024, 4, 1))
+    build(config, tmp_path / "output", cache=False)
+    new = {m["key"]: m for m in json.loads((tmp_path / "output/data/meetings.json")
+                                           .read_text())}["lrt/2024-04-01"]
+    assert (new["time"], new["location"]) == ("15:00", "Zaal 3: west # boven")
+    assert new["attendees"] == [
+        {"name": "Jansen, J.", "org": "JenV", "role": "voorzitter: a.i. # tijdelijk"},
+        {"name": None, "org": "VNG", "role": None}]
+    assert "Qznewwithheldrole" not in path.read_text()

@@ -35,6 +35,37 @@ for _tag, _pattern, _first in (
     FrontMatterLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
+class FrontMatterDumper(yaml.SafeDumper):
+    """YAML that FrontMatterLoader reads back as written: quotes only what it would not."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False):
+        return super().increase_indent(flow, False)     # `  - item` under its key, as people write
+
+
+class _Lines(list):
+    """A list written one entry a line."""
+
+
+class _Fields(dict):
+    """A mapping written one key a line."""
+
+
+FrontMatterDumper.yaml_implicit_resolvers = FrontMatterLoader.yaml_implicit_resolvers
+FrontMatterDumper.add_representer(_Lines, lambda dumper, entries: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", entries, flow_style=False))
+FrontMatterDumper.add_representer(_Fields, lambda dumper, fields: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", fields.items(), flow_style=False))
+
+
+def front_matter_text(fields: dict) -> str:
+    """`key: value` lines for `fields` (text, or lists of text and mappings): a list's entries
+    one a line, each mapping on one line."""
+    fields = _Fields({key: _Lines(value) if isinstance(value, list) else value
+                      for key, value in fields.items()})
+    return yaml.dump(fields, Dumper=FrontMatterDumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=None, width=1_000_000)
+
+
 def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem]]:
     """Front matter between `---` lines, read as YAML; the body keeps its line offset."""
     lines = source.text.split("\n")
