@@ -141,3 +141,42 @@ def test_new_writes_valid_yaml_for_names_and_places_with_colons_commas_and_hashe
         {"name": "Jansen, J.", "org": "JenV", "role": "voorzitter: a.i. # tijdelijk"},
         {"name": None, "org": "VNG", "role": None}]
     assert "Qznewwithheldrole" not in path.read_text()
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, levels)]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("front, line, expected", [
+    (f"location: x\n{_alias_bomb(9)}", 3, "front matter uses a YAML anchor or alias"),
+    ("location: &place Zaal 3\ntitle: *place", 2, "front matter uses a YAML anchor or alias"),
+    ("attendees: " + "[" * 400 + "]" * 400, 2, "front matter is nested more than 20 levels"),
+    ("attendees:\n" + "".join("  " * n + "-\n" for n in range(1, 400)) + "  " * 400 + "- x",
+     22, "front matter is nested more than 20 levels"),
+    ("title: {" * 400 + "a: b" + "}" * 400, 2, "front matter is nested more than 20 levels"),
+], ids=["alias bomb", "one alias", "flow list 400 deep", "block list 400 deep",
+        "flow mapping 400 deep"])
+def test_front_matter_bombs_are_path_line_errors(tmp_path, front, line, expected):
+    import time
+    config = write_site(tmp_path, {})
+    meeting = tmp_path / "content/lrt/2024-01-10.md"
+    meeting.parent.mkdir(parents=True)
+    meeting.write_text(f"---\ndate: 2024-01-10\n{front}\n---\n## 1. Opening\n")
+    started = time.monotonic()
+    with pytest.raises(BuildFailed) as failed:
+        build(config, tmp_path / "output", cache=False)
+    assert time.monotonic() - started < 5
+    found = messages(failed.value.problems)
+    assert any(f"2024-01-10.md:{line + 1}: {expected}" in message for message in found), found
+
+
+def test_a_huge_value_in_an_error_is_cut(tmp_path):
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": "---\ndate: 2024-01-10\n"
+                                   f"status: {'Qz' * 500_000}\n---\n## 1. Opening\n"})
+    with pytest.raises(BuildFailed) as failed:
+        build(config, tmp_path / "output", cache=False)
+    [message] = messages(failed.value.problems)
+    assert "2024-01-10.md:3: `status: QzQz" in message and len(message) < 1200
+    assert message.endswith("is not allowed — use one of: final, draft")

@@ -77,6 +77,9 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
         return None, [error(source.path, 1, "the front matter is not closed — add a line `---` "
                             "after the last front-matter line")]
     yaml_text = "\n".join(lines[1:end])
+    refused = _refused_structure(source, yaml_text)
+    if refused:
+        return None, [refused]
     try:
         data = yaml.load(yaml_text, Loader=FrontMatterLoader) if yaml_text.strip() else {}
     except yaml.YAMLError as exc:
@@ -105,6 +108,32 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
     if problems:
         return None, problems
     return FrontMatter(data, key_lines, "\n".join(lines[end + 1:]), end + 2), []
+
+
+MAX_DEPTH = 20      # front matter holds lists of mappings: three levels; 400 overflow the stack
+
+
+def _refused_structure(source: Source, yaml_text: str) -> Problem | None:
+    """Anchors and aliases (`&a`, `*a`) let a few hundred bytes stand for gigabytes, and
+    deep nesting overflows the stack; front matter needs neither. Other invalid YAML is
+    left to the load, which names its line."""
+    depth = 0
+    try:
+        for event in yaml.parse(yaml_text, Loader=FrontMatterLoader):
+            line = event.start_mark.line + 2
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return error(source.path, line, "front matter uses a YAML anchor or alias "
+                             "(`&name`, `*name`) — write each value out in full")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return error(source.path, line, f"front matter is nested more than "
+                                 f"{MAX_DEPTH} levels deep — write attendees as a plain list")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _tagged(source: Source, front: list[str]) -> Problem:
