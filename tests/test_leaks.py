@@ -180,3 +180,34 @@ def test_a_huge_value_in_an_error_is_cut(tmp_path):
     [message] = messages(failed.value.problems)
     assert "2024-01-10.md:3: `status: QzQz" in message and len(message) < 1200
     assert message.endswith("is not allowed — use one of: final, draft")
+
+
+@pytest.mark.parametrize("old, new, line, expected", [
+    ('MBZK = "Minister', '"<marquee>ORGX" = "Injected"\nMBZK = "Minister', 20,
+     "organisation code `<marquee>ORGX` may hold only letters, digits"),
+    ('MBZK = "Minister', '"A\'B" = "Quote"\nMBZK = "Minister', 20,
+     "organisation code `A'B` may hold only"),
+    ('short = "LRT"', 'short = "<img src=x onerror=alert(1)>"', 9,
+     "short name `<img src=x onerror=alert(1)>` of [bodies.lrt] may hold only letters"),
+    ('[organisations]', '[keywords]\naction = ["Afgerond"]\n\n[organisations]', 17,
+     "keyword `Afgerond` of action is already a keyword of done (built in)"),
+    ('[organisations]', '[keywords]\naction = ["Taak"]\ndecision = ["taak"]\n\n'
+     '[organisations]', 18, "keyword `taak` of decision is already a keyword of action "
+     "(in [keywords])"),
+], ids=["markup in a code", "quote in a code", "markup in a short name",
+        "a built-in keyword of another kind", "one word for two kinds"])
+def test_config_refuses_what_could_inject_markup_or_change_a_keyword(tmp_path, old, new, line,
+                                                                     expected):
+    assert old in CONFIG
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": "---\ndate: 2024-01-10\n---\n"},
+                        CONFIG.replace(old, new, 1))
+    with pytest.raises(BuildFailed) as failed:
+        build(config, tmp_path / "output", cache=False)
+    assert f"config.toml:{line}: {expected}" in "\n".join(messages(failed.value.problems))
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path):
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": "---\ndate: 2024-01-10\n---\n"},
+                        "\ufeff" + CONFIG)
+    build(config, tmp_path / "output", cache=False)
+    assert (tmp_path / "output/lrt/2024-01-10/index.html").is_file()

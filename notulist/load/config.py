@@ -23,7 +23,10 @@ RESERVED_NAMES = frozenset({
 SITE_KEYS = {"title": str, "base_url": str, "language": str, "description": str, "search": bool}
 BODY_KEYS = {"name": str, "short": str, "language": str, "description": str}
 BODY_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-ORG_CODE = re.compile(r"^[^\s(),&:\[\]#/]+$")
+# Codes and short names are filter values of the search page, which Pagefind's interface
+# puts in as HTML: letters, digits and a few marks only (short names may hold spaces).
+ORG_CODE = re.compile(r"^[^\W_][\w.+-]*$")
+BODY_SHORT = re.compile(r"^[^\W_][\w .+-]*$")
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def load_config(path: Path) -> tuple[Config | None, list[Problem]]:
         return None, [error(path, 1, f"cannot read the config file ({exc.strerror}) — "
                                     "pass the right file with --config")]
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")    # a BOM, as Notepad saves
     except UnicodeDecodeError as exc:
         return None, [not_utf8(path, data, exc, "config.toml")]
     try:
@@ -183,6 +186,10 @@ def _bodies(path, text, raw, site_language, problems) -> dict[str, Body]:
         if "language" in body and language not in LANGUAGES:
             problems.append(error(path, find_line(text, table, "language"),
                                   f"unknown language {language!r} — use one of: nl, en"))
+        if not BODY_SHORT.match(body.get("short", key)):
+            problems.append(error(path, find_line(text, table, "short"), f"short name "
+                                  f"`{body['short']}` of [{table}] may hold only letters, "
+                                  "digits, spaces, `.`, `-`, `_` and `+` — shorten it"))
         bodies[key] = Body(key, body.get("name", key), body.get("short", key.upper()),
                            language, body.get("description", ""))
     return bodies
@@ -199,8 +206,8 @@ def _organisations(path, text, raw, problems) -> dict[str, Organisation]:
             continue
         slug = slugify(code)
         if not ORG_CODE.match(code) or not slug:
-            problems.append(error(path, line, f"organisation code `{code}` may not contain "
-                                  "spaces, brackets, commas, &, :, # or / — shorten it"))
+            problems.append(error(path, line, f"organisation code `{code}` may hold only "
+                                  "letters, digits, `.`, `-`, `_` and `+` — shorten it"))
             continue
         if len(slug) > MAX_NAME:
             problems.append(error(path, line, f"organisation code `{code[:20]}…` is longer "
@@ -228,4 +235,21 @@ def _keywords(path, text, raw, problems) -> dict[str, tuple[str, ...]]:
                                   f"like {kind} = [\"Todo\"]"))
         else:
             keywords[kind] = tuple(w.strip() for w in words)
+    problems += _taken_keywords(path, text, keywords)
     return keywords
+
+
+def _taken_keywords(path, text, keywords: dict[str, tuple[str, ...]]) -> list[Problem]:
+    """A keyword means one kind: one word of two kinds would silently turn into the other."""
+    from ..model.minutes_text import DEFAULT_KEYWORDS  # the built-in keywords live with the reader
+    taken = {word.casefold(): (kind, "built in") for kind, words in DEFAULT_KEYWORDS.items()
+             for word in words}
+    problems = []
+    for kind, words in keywords.items():
+        for word in words:
+            other, how = taken.setdefault(word.casefold(), (kind, "in [keywords]"))
+            if other != kind:
+                problems.append(error(path, find_line(text, "keywords", kind), f"keyword "
+                                      f"`{word}` of {kind} is already a keyword of {other} "
+                                      f"({how}) — choose another word"))
+    return problems
