@@ -211,3 +211,48 @@ def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path):
                         "\ufeff" + CONFIG)
     build(config, tmp_path / "output", cache=False)
     assert (tmp_path / "output/lrt/2024-01-10/index.html").is_file()
+
+
+MEETING = "---\ndate: 2024-01-10\n---\n## 1. Opening\n\nOpenbare tekst.\n\n" \
+          "::: members\nQzsymlinkblock Vxsymlinkblock\n:::\n"
+
+
+@pytest.mark.parametrize("name, target", [
+    ("static/cache", "../.cache"), ("static/members", "../output-members"),
+    ("static/members.json", "../output-members/data/meetings.json"),
+    ("static/site", ".."), ("static/spare", "../.output-members.spare"),
+    ("content/pages/members.md", "../../output-members/data/meetings.json"),
+], ids=["into .cache", "into the members output", "a file of the members output",
+        "the site folder", "a hidden spare", "from content/"])
+def test_symlinks_into_caches_and_outputs_are_refused(tmp_path, name, target):
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": MEETING})
+    build(config, tmp_path / "output-members", audience="members")
+    (tmp_path / ".output-members.spare").mkdir(exist_ok=True)
+    (tmp_path / ".output-members.spare/x.txt").write_text("Qzsymlinkblock")
+    link = tmp_path / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+    with pytest.raises(BuildFailed) as failed:
+        build(config, tmp_path / "output")
+    assert f"{name}:1: this" in "\n".join(messages(failed.value.problems))
+    assert not (tmp_path / "output").exists()
+
+
+def test_names_that_differ_only_in_case_are_refused(tmp_path):
+    config = write_site(tmp_path, {"content/lrt/Opening.md": MEETING,
+                                   "content/lrt/opening.md": MEETING})
+    with pytest.raises(BuildFailed) as failed:
+        build(config, tmp_path / "output", cache=False)
+    assert "lrt/opening.md:1: `lrt/opening.md` and `lrt/Opening.md` differ only in upper " \
+           "and lower case" in "\n".join(messages(failed.value.problems))
+
+
+def test_control_characters_do_not_reach_the_output(tmp_path):
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md":
+                                   "---\ndate: 2024-01-10\ntitle: \"Ti\\x01tel\"\nlocation: "
+                                   "Zaal\x1b3\n---\n## 1. Ope\x01ning\n\nTekst\x02 met \x7f.\n"})
+    build(config, tmp_path / "output", cache=False)
+    for path in (tmp_path / "output").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".csv"):
+            text = path.read_text(encoding="utf-8-sig")
+            assert not any(ch in text for ch in "\x01\x02\x1b\x7f"), path

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .files import Source
+from .files import CONTROLS, NONCHARACTERS, Source
 from ..problems import Problem, error
 
 
@@ -96,6 +96,7 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
         return None, [_tagged(source, lines[1:end])]
     if not isinstance(data, dict):
         return None, [error(source.path, 2, "front matter must be `key: value` lines")]
+    data = _cleaned(data)
     key_lines, problems = {}, []
     for number, line in enumerate(lines[1:end], 2):
         found = re.match(r"^([^\s#:-][^:]*?)\s*:(?:\s|$)", line)
@@ -141,6 +142,17 @@ def _tagged(source: Source, front: list[str]) -> Problem:
     line = next((number for number, text in enumerate(front, 2) if "!!" in text), 2)
     return error(source.path, line, "front matter has a value YAML cannot read — remove the "
                  "`!!` type tag, or quote the value")
+
+
+def _cleaned(value):
+    """Escapes in quoted YAML (`"\\x01"`, `"\\ufdd0"`) make what load replaces in the file."""
+    if isinstance(value, str):
+        return CONTROLS.sub("\ufffd", NONCHARACTERS.sub("\ufffd", value))
+    if isinstance(value, dict):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
 
 
 def _typed(value) -> bool:
