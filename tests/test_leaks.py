@@ -256,3 +256,14 @@ def test_control_characters_do_not_reach_the_output(tmp_path):
         if path.is_file() and path.suffix in (".html", ".json", ".xml", ".csv"):
             text = path.read_text(encoding="utf-8-sig")
             assert not any(ch in text for ch in "\x01\x02\x1b\x7f"), path
+
+
+@pytest.mark.parametrize("output", ["/proc/notulist-x", "/sys/notulist-x", "/dev/null/x",
+                                    "/proc/notulist-x/y"])
+def test_an_output_folder_that_cannot_be_made_is_a_path_line_error(tmp_path, output, capsys):
+    from notulist.cli import main
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": MEETING})
+    assert main(["build", "--config", str(config), "--output", output]) == 1
+    err = capsys.readouterr().err
+    assert f"config.toml:1: the output folder {output} cannot be made" in err, err
+    assert "Traceback" not in err

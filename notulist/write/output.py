@@ -12,6 +12,7 @@ where that is missing, the previous output is moved aside and the spare moved in
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -177,11 +178,24 @@ def guard_output(config_path: Path, output: Path) -> Path:
     if output.exists() and not output.is_dir():
         _refuse(config_path, f"the output folder {output} is a file, and would be replaced — "
                 "choose a folder of its own, like output/")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(output.parent, os.W_OK) or output.parent.stat().st_dev in _VIRTUAL:
+            raise PermissionError(errno.EACCES, "not a folder files can be written to")
+    except OSError as exc:
+        why = "a part of its path is a file" if isinstance(
+            exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        _refuse(config_path, f"the output folder {output} cannot be made ({why}) — "
+                "choose a folder you may write, like output/")
     if output.is_dir() and not (output / "assets/notulist.css").is_file() and any(
             output.iterdir()):
         _refuse(config_path, f"the output folder {output} holds files a build did not write, "
                 "and would be replaced with all of them — choose a new or empty folder")
     return output
+
+
+# /proc and /sys take no new files, though root may "write" them.
+_VIRTUAL = {os.stat(folder).st_dev for folder in ("/proc", "/sys") if os.path.isdir(folder)}
 
 
 def _refuse(config_path: Path, message: str) -> None:
