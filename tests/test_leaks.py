@@ -267,3 +267,65 @@ def test_an_output_folder_that_cannot_be_made_is_a_path_line_error(tmp_path, out
     err = capsys.readouterr().err
     assert f"config.toml:1: the output folder {output} cannot be made" in err, err
     assert "Traceback" not in err
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return set(map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()))
+    except OSError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] not in "ZX"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_kill_9_during_a_multi_core_build_leaves_no_worker_and_no_lock(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from notulist.workers import worker_count
+    if worker_count() < 2:
+        pytest.skip("one core: no pool")
+    files = {f"content/lrt/20{year:02d}-{month:02d}-{day:02d}.md":
+             f"---\ndate: 20{year:02d}-{month:02d}-{day:02d}\n---\n## 1. Punt\n\n"
+             + "Een zin over opvang en huisvesting. " * 40 + "\n"
+             for year in range(10, 14) for month in range(1, 13) for day in range(1, 15)}
+    config = write_site(tmp_path, files)
+    command = [sys.executable, "-c", "import sys; from notulist import build; "
+               "build(__import__('pathlib').Path(sys.argv[1]))", str(config)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    first = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 60
+    while not _children(first.pid) and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = _children(first.pid)
+    assert workers, "the build never started a pool"
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    time.sleep(1)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived their build"
+    second = subprocess.run(command, env=env, timeout=120, capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+
+
+def test_spares_and_leftovers_never_sit_in_a_published_folder(tmp_path):
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": MEETING})
+    published = tmp_path / "public"
+    build(config, published / "minutes", audience="members")
+    build(config, published / "minutes", audience="members")    # now there is a spare
+    assert [p.name for p in published.iterdir()] == ["minutes"]
+    for leftover in (".minutes.spare", ".notulist-search-x1", ".minutes.old-1"):
+        (published / leftover).mkdir()
+        (published / leftover / "page.html").write_text("Qzsymlinkblock Vxsymlinkblock")
+    result = build(config, published / "minutes")
+    assert [p.name for p in published.iterdir()] == ["minutes"]
+    assert leaks(published, "Qzsymlinkblock Vxsymlinkblock") == {}
+    [stopped] = [p for p in messages(result.problems) if "was stopped" in p]
+    assert ".minutes.old-1, .minutes.spare, .notulist-search-x1" in stopped
