@@ -67,14 +67,15 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
         remembered = memo.recall(store, inputs) if inputs else None
         if remembered is not None and intact(store):
             return Result(remembered[0] + stopped, remembered[1], written=0)
+        memo.forget(store)
         with cycle_collector_off():
             config = configure(config_path)
             edit = _text_edit(config, store, inputs)
             result = (edit and publish_text_edit(config, edit, store, inputs, progress,
                                                  search_now)) \
                 or run_stages(config, audience, strict, store, progress, search_now, inputs)
-        if inputs and not result.search_pending:
-            memo.remember(store, inputs, result.problems, result.pages)
+        if inputs:
+            memo.remember(store, inputs, result.problems, result.pages, result.search_pending)
         result.problems = result.problems + stopped
         return result
 
@@ -237,7 +238,9 @@ def refresh_search(config_path: Path, output: Path | None = None, audience: str 
     output = (output or default_output(config_path, audience)).resolve()
     store = Store.beside(config_path, output, cache)
     with locked(output):
-        return SearchStep(configure(config_path), store).refresh()
+        seconds = SearchStep(configure(config_path), store).refresh()
+        memo.search_done(store)
+        return seconds
 
 
 def check(config_path: Path, strict: bool = False) -> Result:

@@ -329,3 +329,67 @@ def test_spares_and_leftovers_never_sit_in_a_published_folder(tmp_path):
     assert leaks(published, "Qzsymlinkblock Vxsymlinkblock") == {}
     [stopped] = [p for p in messages(result.problems) if "was stopped" in p]
     assert ".minutes.old-1, .minutes.spare, .notulist-search-x1" in stopped
+
+
+SERVE_CONFIG = CONFIG.replace("search = false", "search = true")
+FENCED = "---\ndate: 2024-01-10\n---\n## 1. Opening\n\nOpenbaar.\n\n::: members\n" \
+         "Qzserveblock Vxserveblock\n:::\n"
+UNFENCED = FENCED.replace("::: members\n", "").replace(":::\n", "")
+
+
+def _wait_for(condition, what: str, timeout: float = 20.0):
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _serve(config: Path, lines: list[str]):
+    from notulist.serve import Server
+    server = Server(config, port=0, log=lines.append, idle=1.0)
+    server.start()
+    return server
+
+
+def _save(path: Path, text: str) -> None:
+    import os
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def test_serve_undoing_a_public_preview_leaves_nothing_public(tmp_path):
+    """Save without the fences (indexed as public), undo: the output and the next build
+    must forget the preview, though the file is byte-identical to the start."""
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": FENCED}, SERVE_CONFIG)
+    meeting, page = tmp_path / "content/lrt/2024-01-10.md", tmp_path / "output/lrt/2024-01-10/index.html"
+    lines: list[str] = []
+    server = _serve(config, lines)
+    try:
+        _save(meeting, UNFENCED)
+        _wait_for(lambda: "Qzserveblock" in page.read_text(), "the preview")
+        _wait_for(lambda: any("search index updated" in line for line in lines), "the index")
+        _save(meeting, FENCED)
+        _wait_for(lambda: "Qzserveblock" not in page.read_text(), "the undo")
+    finally:
+        server.stop()               # at once: before serve's own refresh of the index
+    assert leaks(tmp_path / "output", "Qzserveblock Vxserveblock") == {}
+    build(config)
+    assert leaks(tmp_path / "output", "Qzserveblock Vxserveblock") == {}
+
+
+def test_stopping_serve_right_after_a_save_leaves_no_stale_index(tmp_path):
+    config = write_site(tmp_path, {"content/lrt/2024-01-10.md": UNFENCED}, SERVE_CONFIG)
+    meeting, page = tmp_path / "content/lrt/2024-01-10.md", tmp_path / "output/lrt/2024-01-10/index.html"
+    lines: list[str] = []
+    server = _serve(config, lines)
+    try:
+        _save(meeting, FENCED)
+        _wait_for(lambda: "Qzserveblock" not in page.read_text(), "the members-only save")
+    finally:
+        server.stop()
+    assert leaks(tmp_path / "output", "Qzserveblock Vxserveblock") == {}
+    assert build(config).written == 0           # serve left the output whole and remembered
