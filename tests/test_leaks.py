@@ -393,3 +393,39 @@ def test_stopping_serve_right_after_a_save_leaves_no_stale_index(tmp_path):
         server.stop()
     assert leaks(tmp_path / "output", "Qzserveblock Vxserveblock") == {}
     assert build(config).written == 0           # serve left the output whole and remembered
+
+
+def _archive(count: int, special: str) -> dict[str, str]:
+    """`count` meetings over the years; the first holds `special` as its last paragraph."""
+    import datetime as dt
+    start = dt.date(2015, 1, 5)
+    files = {}
+    for number in range(count):
+        day = (start + dt.timedelta(days=7 * number)).isoformat()
+        text = f"---\ndate: {day}\n---\n## 1. Punt\n\n" + "Een zin over opvang. " * 30 + "\n"
+        files[f"content/lrt/{day}.md"] = text + (special if number == 0 else "")
+    return files
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.5])
+def test_overlapping_builds_publish_the_later_text(tmp_path, delay):
+    """Build A with a public sentence, B started `delay` s later with it members-only:
+    afterwards no public byte (search index included) holds it, and a third build agrees."""
+    import os
+    import subprocess
+    import sys
+    import time
+    sentence = "Qzoverlap Vxoverlap.\n"
+    config = write_site(tmp_path, _archive(300, sentence), SERVE_CONFIG)
+    first = tmp_path / "content/lrt/2015-01-05.md"
+    command = [sys.executable, "-c", "import sys, pathlib; from notulist import build; "
+               "build(pathlib.Path(sys.argv[1]))", str(config)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    a = subprocess.Popen(command, env=env)
+    time.sleep(delay)
+    first.write_text(first.read_text().replace(sentence, f"::: members\n{sentence}:::\n"))
+    b = subprocess.Popen(command, env=env)
+    assert a.wait(timeout=120) == 0 and b.wait(timeout=120) == 0
+    assert leaks(tmp_path / "output", "Qzoverlap Vxoverlap") == {}
+    build(config)
+    assert leaks(tmp_path / "output", "Qzoverlap Vxoverlap") == {}
