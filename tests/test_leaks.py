@@ -250,7 +250,8 @@ def test_names_that_differ_only_in_case_are_refused(tmp_path):
 def test_control_characters_do_not_reach_the_output(tmp_path):
     config = write_site(tmp_path, {"content/lrt/2024-01-10.md":
                                    "---\ndate: 2024-01-10\ntitle: \"Ti\\x01tel\"\nlocation: "
-                                   "Zaal\x1b3\n---\n## 1. Ope\x01ning\n\nTekst\x02 met \x7f.\n"})
+                                   "Zaal\x1b3\n---\n## 1. Ope\x01ning\n\nTekst\x02 met \x7f.\n"},
+                        CONFIG.replace('name = "Landelijke', 'name = "Lande\\u0001lijke'))
     build(config, tmp_path / "output", cache=False)
     for path in (tmp_path / "output").rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".xml", ".csv"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..digests import digest
 from ..problems import Problem, error, not_utf8
+from .files import CONTROLS, NONCHARACTERS
 
 LANGUAGES = ("nl", "en")
 KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update")
@@ -85,8 +86,19 @@ def load_config(path: Path) -> tuple[Config | None, list[Problem]]:
     except tomllib.TOMLDecodeError as exc:
         line = _decode_error_line(str(exc))
         return None, [error(path, line, f"config.toml is not valid TOML: {exc} — fix the syntax")]
-    config, problems = _validate(path, text, raw)
+    config, problems = _validate(path, text, _cleaned(raw))
     return (replace(config, source_digest=digest(data)) if config else None), problems
+
+
+def _cleaned(value):
+    """TOML escapes (`"\\u0001"`) can make what the loader replaces in content files."""
+    if isinstance(value, str):
+        return CONTROLS.sub("\ufffd", NONCHARACTERS.sub("\ufffd", value))
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
 
 
 def _decode_error_line(message: str) -> int:
