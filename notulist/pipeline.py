@@ -62,19 +62,32 @@ def build(config_path: Path, output: Path | None = None, audience: str = "public
     output = guard_output(config_path, output or default_output(config_path, audience))
     store = Store.beside(config_path, output, cache)
     with locked(output):            # one build at a time reads and writes output and records
+        stopped = _stopped_build(config_path, store)
         inputs = _inputs(store, config_path, audience, strict)
         remembered = memo.recall(store, inputs) if inputs else None
         if remembered is not None and intact(store):
-            return Result(*remembered, written=0)
+            return Result(remembered[0] + stopped, remembered[1], written=0)
+        memo.forget(store)
         with cycle_collector_off():
             config = configure(config_path)
             edit = _text_edit(config, store, inputs)
             result = (edit and publish_text_edit(config, edit, store, inputs, progress,
                                                  search_now)) \
                 or run_stages(config, audience, strict, store, progress, search_now, inputs)
-        if inputs and not result.search_pending:
-            memo.remember(store, inputs, result.problems, result.pages)
+        if inputs:
+            memo.remember(store, inputs, result.problems, result.pages, result.search_pending)
+        result.problems = result.problems + stopped
         return result
+
+
+def _stopped_build(config_path: Path, store: Store) -> list[Problem]:
+    """A build killed before it finished (its lock is free again) left folders: removed,
+    with a warning that says so."""
+    from .problems import warning
+    from .write.output import remove_leftovers
+    left = remove_leftovers(store)
+    return [warning(config_path, 1, f"a build of {store.output} was stopped before it "
+                    f"finished; its leftovers were removed ({', '.join(left)})")] if left else []
 
 
 def _inputs(store: Store, config_path: Path, audience: str, strict: bool) -> Inputs | None:
@@ -250,7 +263,9 @@ def refresh_search(config_path: Path, output: Path | None = None, audience: str 
     output = (output or default_output(config_path, audience)).resolve()
     store = Store.beside(config_path, output, cache)
     with locked(output):
-        return SearchStep(configure(config_path), store).refresh()
+        seconds = SearchStep(configure(config_path), store).refresh()
+        memo.search_done(store)
+        return seconds
 
 
 def check(config_path: Path, strict: bool = False) -> Result:

@@ -39,12 +39,22 @@ def errors_of(problems: list[Problem], strict: bool) -> list[Problem]:
     return [p for p in problems if strict or not p.warning]
 
 
+LONGEST_MESSAGE = 1000       # a message quotes the input: a huge value must not flood the terminal
+
+
 def error(path: Path | str, line: int, message: str) -> Problem:
-    return Problem(str(path), line, message)
+    return Problem(str(path), line, cut(message))
 
 
 def warning(path: Path | str, line: int, message: str) -> Problem:
-    return Problem(str(path), line, message, warning=True)
+    return Problem(str(path), line, cut(message), warning=True)
+
+
+def cut(message: str) -> str:
+    """A message of at most LONGEST_MESSAGE characters: its start, and its end with the fix."""
+    if len(message) <= LONGEST_MESSAGE:
+        return message
+    return f"{message[:LONGEST_MESSAGE * 2 // 3]} … {message[-LONGEST_MESSAGE // 3:]}"
 
 
 def unreadable_file(path: Path | str, exc: OSError) -> Problem:

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..model.minutes_entries import DEFAULT_KEYWORDS
+from ..load.config import DEFAULT_KEYWORDS
 from .attendees import HONORIFIC, match_organisation
 from .dates import find_date
 

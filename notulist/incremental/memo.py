@@ -19,9 +19,10 @@ def known_table(store: Store) -> dict[str, list] | None:
 
 
 def recall(store: Store, inputs: Inputs) -> tuple[list[Problem], int] | None:
-    """The warnings and file count of the remembered build, or None when it must run again."""
+    """The warnings and file count of the remembered build, or None when it must run again
+    (also when that build left its search index for later: this one finishes it)."""
     record = _record(store)
-    if record.get("fingerprint") != inputs.print:
+    if record.get("fingerprint") != inputs.print or record.get("search_pending", True):
         return None
     try:
         return [Problem(*fields) for fields in record["problems"]], int(record["files"])
@@ -29,14 +30,25 @@ def recall(store: Store, inputs: Inputs) -> tuple[list[Problem], int] | None:
         return None
 
 
-def remember(store: Store, inputs: Inputs, problems: list[Problem], files: int) -> None:
+def remember(store: Store, inputs: Inputs, problems: list[Problem], files: int,
+             search_pending: bool = False) -> None:
+    """The build of `inputs` is what the output holds now (but its search index, when
+    `search_pending`)."""
     store.write_json("memo", {"fingerprint": inputs.print, "files": files,
-                              "table": inputs.table,
+                              "table": inputs.table, "search_pending": search_pending,
                               "problems": [[p.path, p.line, p.message, p.warning]
                                            for p in problems]})
 
 
+def search_done(store: Store) -> None:
+    """The search index left for later is made: the output is the remembered build's."""
+    record = _record(store)
+    if record.get("search_pending"):
+        store.write_json("memo", {**record, "search_pending": False})
+
+
 def forget(store: Store) -> None:
+    """Before the output changes: until the new memo, none describes it."""
     store.remove("memo")
 
 

@@ -28,6 +28,8 @@ RECORDS = {
                  "problems, shards (incremental/snapshot.py)"),
     "snapshot-site": ("snapshot-{output}.site.pickle", "the linked site of the last full "
                       "build, its meetings as outlines"),
+    "work": ("work-{output}/", "the spare and the temporary folders of one output's builds, "
+             "where no published folder includes them (write/output.py)"),
     "parsed": ("parsed/", "parsed files by content hash, in shards (parse_cache.py)"),
     "templates": ("templates/", "compiled templates, by their source (Jinja2's own format)"),
 }

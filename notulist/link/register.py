@@ -68,8 +68,10 @@ def _apply(meeting, update, actions, meetings_by_key, history, closing, problems
     if action is None:
         return None                 # a missing target is reported by the reference check
     raised = meetings_by_key[action.meeting]
-    if meeting.date < raised.date or (meeting.body == raised.body
-                                      and meeting.sort_key <= raised.sort_key):
+    # Across bodies there is no order within a day: a status line needs a later date.
+    later = (meeting.sort_key > raised.sort_key if meeting.body == raised.body
+             else meeting.date > raised.date)
+    if not later:
         problems.append(error(*here, f"{target} is updated in a meeting that is not later than "
                               "the one that raised it — status lines belong in later minutes"))
         return None

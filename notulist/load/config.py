@@ -8,10 +8,19 @@ from pathlib import Path
 
 from ..digests import digest
 from ..problems import Problem, error, not_utf8
+from .files import CONTROLS, NONCHARACTERS
 from .people import PeopleDefault, Person, read_people
 from .woo import Term, WooSettings, check_woo_base_url, check_woo_category, check_woo_settings
 
 LANGUAGES = ("nl", "en")
+# The built-in keywords, both languages always (SPEC); [keywords] may add more.
+DEFAULT_KEYWORDS = {
+    "action": ("Actie", "Action", "ACTION"),
+    "decision": ("Besluit", "Decision", "RESOLVED"),
+    "done": ("Afgerond", "Done"),
+    "dropped": ("Vervallen", "Dropped"),
+    "update": ("Stand", "Update"),
+}
 KEYWORD_KINDS = ("action", "decision", "done", "dropped", "update", "action_section")
 # Paths the engine itself writes at the top of the site; a body or free page may not take them.
 # The longest body key, organisation code (as a URL) or anchor: each names a folder of the
@@ -29,7 +38,10 @@ BODY_KEYS = {"name": str, "short": str, "language": str, "description": str, "ap
 APPROVALS = ("later-meeting", "none")      # minutes approved by a later meeting, or final
 DRAFTS = ("publish", "withhold")           # drafts in the public build with a mark, or not
 BODY_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-ORG_CODE = re.compile(r"^[^\s(),&:\[\]#/]+$")
+# Codes and short names are filter values of the search page, which Pagefind's interface
+# puts in as HTML: letters, digits and a few marks only (short names may hold spaces).
+ORG_CODE = re.compile(r"^[^\W_][\w.+-]*$")
+BODY_SHORT = re.compile(r"^[^\W_][\w .+-]*$")
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,7 @@ def load_config(path: Path) -> tuple[Config | None, list[Problem]]:
         return None, [error(path, 1, f"cannot read the config file ({exc.strerror}) — "
                                     "pass the right file with --config")]
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")    # a BOM, as Notepad saves
     except UnicodeDecodeError as exc:
         return None, [not_utf8(path, data, exc, "config.toml")]
     try:
@@ -97,8 +109,19 @@ def load_config(path: Path) -> tuple[Config | None, list[Problem]]:
     except tomllib.TOMLDecodeError as exc:
         line = _decode_error_line(str(exc))
         return None, [error(path, line, f"config.toml is not valid TOML: {exc} — fix the syntax")]
-    config, problems = _validate(path, text, raw)
+    config, problems = _validate(path, text, _cleaned(raw))
     return (replace(config, source_digest=digest(data)) if config else None), problems
+
+
+def _cleaned(value):
+    """TOML escapes (`"\\u0001"`) can make what the loader replaces in content files."""
+    if isinstance(value, str):
+        return CONTROLS.sub("\ufffd", NONCHARACTERS.sub("\ufffd", value))
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
 
 
 def _decode_error_line(message: str) -> int:
@@ -211,6 +234,10 @@ def _bodies(path, text, raw, site_language, problems) -> dict[str, Body]:
         if "language" in body and language not in LANGUAGES:
             problems.append(error(path, find_line(text, table, "language"),
                                   f"unknown language {language!r} — use one of: nl, en"))
+        if not BODY_SHORT.match(body.get("short", key)):
+            problems.append(error(path, find_line(text, table, "short"), f"short name "
+                                  f"`{body['short']}` of [{table}] may hold only letters, "
+                                  "digits, spaces, `.`, `-`, `_` and `+` — shorten it"))
         bodies[key] = Body(key, body.get("name", key), body.get("short", key.upper()),
                            language, body.get("description", ""),
                            *_lifecycle(path, text, table, body, problems))
@@ -257,8 +284,8 @@ def _organisations(path, text, raw, problems) -> dict[str, Organisation]:
             continue
         slug = slugify(code)
         if not ORG_CODE.match(code) or not slug:
-            problems.append(error(path, line, f"organisation code `{code}` may not contain "
-                                  "spaces, brackets, commas, &, :, # or / — shorten it"))
+            problems.append(error(path, line, f"organisation code `{code}` may hold only "
+                                  "letters, digits, `.`, `-`, `_` and `+` — shorten it"))
             continue
         if len(slug) > MAX_NAME:
             problems.append(error(path, line, f"organisation code `{code[:20]}…` is longer "
@@ -286,4 +313,20 @@ def _keywords(path, text, raw, problems) -> dict[str, tuple[str, ...]]:
                                   f"like {kind} = [\"Todo\"]"))
         else:
             keywords[kind] = tuple(w.strip() for w in words)
+    problems += _taken_keywords(path, text, keywords)
     return keywords
+
+
+def _taken_keywords(path, text, keywords: dict[str, tuple[str, ...]]) -> list[Problem]:
+    """A keyword means one kind: one word of two kinds would silently turn into the other."""
+    taken = {word.casefold(): (kind, "built in") for kind, words in DEFAULT_KEYWORDS.items()
+             for word in words}
+    problems = []
+    for kind, words in keywords.items():
+        for word in words:
+            other, how = taken.setdefault(word.casefold(), (kind, "in [keywords]"))
+            if other != kind:
+                problems.append(error(path, find_line(text, "keywords", kind), f"keyword "
+                                      f"`{word}` of {kind} is already a keyword of {other} "
+                                      f"({how}) — choose another word"))
+    return problems

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 FILE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 # U+FDD0..U+FDEF are Unicode noncharacters; the engine uses two of them as placeholders.
 NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")
+# Control characters (but tab and line ends) are invalid in HTML and XML, and invisible.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+OUTPUT_MARK = "assets/notulist.css"      # every build's output holds it (see write/output.py)
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,23 @@ def site_paths(root: Path, folder: Path, problems: list[Problem]) -> list[tuple[
     real_root = root.resolve()
     if not folder.is_dir() or _refused(folder, real_root, problems):
         return []
-    return _walk(str(folder), "", real_root, problems, (os.path.realpath(folder),))
+    found = _walk(str(folder), "", real_root, problems,
+                  (str(real_root), os.path.realpath(folder)))
+    problems += _case_collisions(found)
+    return found
+
+
+def _case_collisions(found: list[tuple[str, str]]) -> list[Problem]:
+    """`Meeting.md` beside `meeting.md`: one URL on a case-insensitive host or file system."""
+    first: dict[str, str] = {}
+    problems = []
+    for path, relative in found:
+        other = first.setdefault(relative.casefold(), relative)
+        if other != relative:
+            problems.append(error(Path(path), 1, f"`{relative}` and `{other}` differ only in "
+                                  "upper and lower case, so their URLs collide on many web "
+                                  "hosts — rename one"))
+    return problems
 
 
 def _walk(folder: str, prefix: str, real_root: Path, problems,
@@ -85,6 +104,11 @@ def _walk(folder: str, prefix: str, real_root: Path, problems,
     for entry in entries:
         if entry.name.startswith(".") or (
                 entry.is_symlink() and _refused(Path(entry.path), real_root, problems)):
+            continue
+        if entry.is_dir() and os.path.isfile(f"{entry.path}/{OUTPUT_MARK}"):
+            problems.append(error(Path(entry.path), 1, "this folder is the output of a build "
+                                  "(or leads to one), which may hold members-only text — "
+                                  "copy only the files you mean to publish"))
             continue
         if entry.is_symlink() and not os.path.exists(entry.path):
             problems.append(error(Path(entry.path), 1, "this symlink leads nowhere — point "
@@ -147,6 +171,8 @@ def _read_source(config: Config, path: Path, parts: list[str], problems,
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\xef\xb7" in raw:        # how UTF-8 starts U+FDC0..U+FDFF: a fast first look
         text = NONCHARACTERS.sub("\ufffd", text)
+    if CONTROLS.search(text):
+        text = CONTROLS.sub("\ufffd", text)
     digest = hashlib.sha1(raw + str(path).encode()).hexdigest()
     return Source(path, None if folder == "pages" else folder, stem, text, digest)
 
@@ -170,11 +196,27 @@ def meeting_ids(config: Config, body: str) -> set[str]:
 
 
 def _refused(path: Path, real_root: Path, problems: list[Problem]) -> bool:
-    if path.is_symlink() and not _inside(Path(os.path.realpath(path)), real_root):
+    if not path.is_symlink():
+        return False
+    real = Path(os.path.realpath(path))
+    if not _inside(real, real_root):
         problems.append(error(path, 1, "this is a symlink to outside the site folder — "
                               "copy what it points to into the site folder instead"))
         return True
+    if _private(real, real_root):
+        problems.append(error(path, 1, "this symlink leads into .cache/, a hidden folder or "
+                              "the output of a build, which may hold members-only text — "
+                              "copy only the files you mean to publish"))
+        return True
     return False
+
+
+def _private(real: Path, real_root: Path) -> bool:
+    """Inside a hidden folder (.cache/, a spare, .git) or a build's output."""
+    parts = real.relative_to(real_root).parts
+    return any(part.startswith(".") for part in parts) or any(
+        os.path.isfile(f"{real_root.joinpath(*parts[:depth])}/{OUTPUT_MARK}")
+        for depth in range(1, len(parts) + 1))
 
 
 def _inside(path: Path, root: Path) -> bool:

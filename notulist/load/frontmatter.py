@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .files import Source
+from .files import CONTROLS, NONCHARACTERS, Source
 from ..problems import Problem, error
 
 
@@ -35,6 +35,37 @@ for _tag, _pattern, _first in (
     FrontMatterLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
+class FrontMatterDumper(yaml.SafeDumper):
+    """YAML that FrontMatterLoader reads back as written: quotes only what it would not."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False):
+        return super().increase_indent(flow, False)     # `  - item` under its key, as people write
+
+
+class _Lines(list):
+    """A list written one entry a line."""
+
+
+class _Fields(dict):
+    """A mapping written one key a line."""
+
+
+FrontMatterDumper.yaml_implicit_resolvers = FrontMatterLoader.yaml_implicit_resolvers
+FrontMatterDumper.add_representer(_Lines, lambda dumper, entries: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", entries, flow_style=False))
+FrontMatterDumper.add_representer(_Fields, lambda dumper, fields: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", fields.items(), flow_style=False))
+
+
+def front_matter_text(fields: dict) -> str:
+    """`key: value` lines for `fields` (text, or lists of text and mappings): a list's entries
+    one a line, each mapping on one line."""
+    fields = _Fields({key: _Lines(value) if isinstance(value, list) else value
+                      for key, value in fields.items()})
+    return yaml.dump(fields, Dumper=FrontMatterDumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=None, width=1_000_000)
+
+
 def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem]]:
     """Front matter between `---` lines, read as YAML; the body keeps its line offset."""
     lines = source.text.split("\n")
@@ -46,6 +77,9 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
         return None, [error(source.path, 1, "the front matter is not closed — add a line `---` "
                             "after the last front-matter line")]
     yaml_text = "\n".join(lines[1:end])
+    refused = _refused_structure(source, yaml_text)
+    if refused:
+        return None, [refused]
     try:
         data = yaml.load(yaml_text, Loader=FrontMatterLoader) if yaml_text.strip() else {}
     except yaml.YAMLError as exc:
@@ -62,6 +96,7 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
         return None, [_tagged(source, lines[1:end])]
     if not isinstance(data, dict):
         return None, [error(source.path, 2, "front matter must be `key: value` lines")]
+    data = _cleaned(data)
     key_lines, problems = {}, []
     for number, line in enumerate(lines[1:end], 2):
         found = re.match(r"^([^\s#:-][^:]*?)\s*:(?:\s|$)", line)
@@ -76,11 +111,48 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
     return FrontMatter(data, key_lines, "\n".join(lines[end + 1:]), end + 2), []
 
 
+MAX_DEPTH = 20      # front matter holds lists of mappings: three levels; 400 overflow the stack
+
+
+def _refused_structure(source: Source, yaml_text: str) -> Problem | None:
+    """Anchors and aliases (`&a`, `*a`) let a few hundred bytes stand for gigabytes, and
+    deep nesting overflows the stack; front matter needs neither. Other invalid YAML is
+    left to the load, which names its line."""
+    depth = 0
+    try:
+        for event in yaml.parse(yaml_text, Loader=FrontMatterLoader):
+            line = event.start_mark.line + 2
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return error(source.path, line, "front matter uses a YAML anchor or alias "
+                             "(`&name`, `*name`) — write each value out in full")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return error(source.path, line, f"front matter is nested more than "
+                                 f"{MAX_DEPTH} levels deep — write attendees as a plain list")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _tagged(source: Source, front: list[str]) -> Problem:
     """At the first line with a `!!` type tag (the second line when none is seen)."""
     line = next((number for number, text in enumerate(front, 2) if "!!" in text), 2)
     return error(source.path, line, "front matter has a value YAML cannot read — remove the "
                  "`!!` type tag, or quote the value")
+
+
+def _cleaned(value):
+    """Escapes in quoted YAML (`"\\x01"`, `"\\ufdd0"`) make what load replaces in the file."""
+    if isinstance(value, str):
+        return CONTROLS.sub("\ufffd", NONCHARACTERS.sub("\ufffd", value))
+    if isinstance(value, dict):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
 
 
 def _typed(value) -> bool:

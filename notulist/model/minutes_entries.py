@@ -12,15 +12,9 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
+from ..load.config import DEFAULT_KEYWORDS
 from .minutes_syntax import collapse, plain_text
 
-DEFAULT_KEYWORDS = {
-    "action": ("Actie", "Action", "ACTION"),
-    "decision": ("Besluit", "Decision", "RESOLVED"),
-    "done": ("Afgerond", "Done"),
-    "dropped": ("Vervallen", "Dropped"),
-    "update": ("Stand", "Update"),
-}
 ACTION_SECTIONS = ("actiepunten", "actielijst", "acties", "action items", "actions")
 _STATUS = r"(?:afgerond|gesloten|klaar|done|closed)"
 STATUS_WORDS = re.compile(rf"(?:^|[\s(\[]){_STATUS}(?:$|[\s).,;\]])|[✓✔☑]", re.I)

@@ -46,12 +46,18 @@ def _meeting(site: Site, meeting, title: str) -> dict:
         "date": meeting.date.isoformat(), "time": meeting.time, "location": meeting.location,
         "title": title, "status": meeting.status,
         "approved_in": site.approved_in.get(meeting.key),
-        "attendees": [{"name": a.name, "org": a.org, "role": a.role} for a in meeting.attendees],
-        "absent": [{"name": a.name, "org": a.org, "role": a.role} for a in meeting.absent],
+        "attendees": [_person(a, site.audience) for a in meeting.attendees],
+        "absent": [_person(a, site.audience) for a in meeting.absent],
         "items": [{"number": i.number, "anchor": i.anchor, "title": i.title}
                   for i in meeting.items],
         "url": _url(site, meeting_path(meeting.key)),
     }
+
+
+def _person(attendee, audience: str) -> dict:
+    """The public never sees the role of a withheld name: role and organisation name a person."""
+    role = attendee.role if attendee.name or audience == "members" else None
+    return {"name": attendee.name, "org": attendee.org, "role": role}
 
 
 def _action(site: Site, key: str) -> dict:

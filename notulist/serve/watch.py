@@ -34,7 +34,7 @@ class Rebuilder:
         while True:
             try:
                 if not self._changes.get(timeout=self._idle if self._due else None):
-                    return          # None: stopped
+                    return self._finish()       # None: stopped
             except queue.Empty:     # quiet since a build that left work for later
                 self._due = False
                 self._later()
@@ -42,9 +42,15 @@ class Rebuilder:
             try:
                 while self._changes.get(timeout=self._settle):
                     pass            # still busy: wait for `settle` seconds of quiet
-                return              # None: stopped
+                return self._finish()           # None: stopped
             except queue.Empty:
                 self._due = (bool(self._build()) or self._due) and self._later is not None
+
+    def _finish(self) -> None:
+        """Stopped: the work left for later is done now, so none is left stale."""
+        if self._due:
+            self._due = False
+            self._later()
 
 
 class Watcher(FileSystemEventHandler):

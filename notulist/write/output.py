@@ -12,6 +12,7 @@ where that is missing, the previous output is moved aside and the spare moved in
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -105,7 +106,7 @@ def replace_folder(store: Store, folder: str, files: dict[str, bytes]) -> None:
     manifest = {path: made_by for path, made_by in read_manifest(store).items()
                 if not path.startswith(folder)}
     target_folder = output / folder.strip("/")
-    staging = target_folder.with_name(f".{target_folder.name}.new-{os.getpid()}")
+    staging = scratch(store, f"new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
         for path, data in files.items():
@@ -125,8 +126,7 @@ def _spare(store: Store) -> tuple[Path, dict[str, str]]:
     """The folder to make the new site in, and what it holds (path -> digest): the spare
     as its record describes it (a file not in the record is removed), or a new empty
     folder. The record is removed first: until the swap, the spare is being changed."""
-    output = store.output
-    spare = output.with_name(f".{output.name}.spare")
+    spare = scratch(store, "spare")
     holds = read_manifest(store, "spare-manifest")
     store.remove("spare-manifest")
     if not (holds and spare.is_dir()):
@@ -136,6 +136,32 @@ def _spare(store: Store) -> tuple[Path, dict[str, str]]:
     found = files_in(spare)
     remove_stale(spare, found - holds.keys())
     return spare, {path: made_by for path, made_by in holds.items() if path in found}
+
+
+def scratch(store: Store, name: str) -> Path:
+    """A folder of the builds' own (`spare`, `new-<pid>`, …): in .cache/work-*/ when .cache/
+    is on the output's file system (a swap and hard links need one), so a published folder
+    (`--output public/minutes`) never includes it; else hidden beside the output."""
+    work, output = store.path("work"), store.output
+    if work is not None and os.stat(work.parent.parent).st_dev == os.stat(output.parent).st_dev:
+        work.mkdir(parents=True, exist_ok=True)
+        return work / name
+    return output.with_name(f".{output.name}.{name}")
+
+
+def remove_leftovers(store: Store) -> list[str]:
+    """What a killed build left (a temporary folder, a spare out of its place), removed;
+    their names. The spare itself stays: its record says whether it can be used."""
+    output, spare = store.output, scratch(store, "spare")
+    found = [path for path in spare.parent.glob(f"{spare.name[:-len('spare')]}*")
+             if path != spare]
+    if spare.parent != output.parent:     # where they were before they moved into .cache/
+        found += [path for path in output.parent.glob(f".{output.name}.*")
+                  if path.name.endswith(".spare") or ".old-" in path.name]
+    found += output.parent.glob(".notulist-search-*")
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
+    return sorted(path.name for path in found)
 
 
 def all_present(output: Path, paths: Iterable[str]) -> bool:
@@ -177,11 +203,24 @@ def guard_output(config_path: Path, output: Path) -> Path:
     if output.exists() and not output.is_dir():
         _refuse(config_path, f"the output folder {output} is a file, and would be replaced — "
                 "choose a folder of its own, like output/")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(output.parent, os.W_OK) or output.parent.stat().st_dev in _VIRTUAL:
+            raise PermissionError(errno.EACCES, "not a folder files can be written to")
+    except OSError as exc:
+        why = "a part of its path is a file" if isinstance(
+            exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        _refuse(config_path, f"the output folder {output} cannot be made ({why}) — "
+                "choose a folder you may write, like output/")
     if output.is_dir() and not (output / "assets/notulist.css").is_file() and any(
             output.iterdir()):
         _refuse(config_path, f"the output folder {output} holds files a build did not write, "
                 "and would be replaced with all of them — choose a new or empty folder")
     return output
+
+
+# /proc and /sys take no new files, though root may "write" them.
+_VIRTUAL = {os.stat(folder).st_dev for folder in ("/proc", "/sys") if os.path.isdir(folder)}
 
 
 def _refuse(config_path: Path, message: str) -> None:

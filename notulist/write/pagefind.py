@@ -26,7 +26,7 @@ HASHED = ("fragment", "index")     # Pagefind's files named after their contents
 
 
 def make_bundles(site: Path, output: Path, shards: list[Shard], language: str,
-                 config_path: Path) -> dict[str, bytes]:
+                 config_path: Path, work: Path) -> dict[str, bytes]:
     """Index the pages of each shard, read from the built site in `site`; the bundles'
     files by output path, sorted, with the search UI's own files in pagefind/.
 
@@ -34,9 +34,10 @@ def make_bundles(site: Path, output: Path, shards: list[Shard], language: str,
     page's `lang`, and a Dutch search page would not find the English minutes.
     Pagefind names its fragment and word index files after their contents and does not
     make again one that exists, so each shard's folder starts with those of its bundle
-    in `output`: only the pages that changed are compressed again (half its time)."""
-    # Beside the output, so the published files can be hard links (same file system).
-    with tempfile.TemporaryDirectory(prefix=".notulist-search-", dir=output.parent) as folder:
+    in `output`: only the pages that changed are compressed again (half its time).
+    `work` names the temporary folder (a prefix, where it goes)."""
+    # In `work` (output.scratch), so the published files can be hard links (same file system).
+    with tempfile.TemporaryDirectory(prefix=work.name, dir=work.parent) as folder:
         work = Path(folder)
         for shard in shards:
             for kind in HASHED:

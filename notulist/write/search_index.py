@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..digests import digest
 from ..link.shards import BUNDLE, Shard
-from .output import all_present, read_manifest, replace_folder
+from .output import all_present, read_manifest, replace_folder, scratch
 from .pagefind import UI, make_bundles, pagefind_version
 
 if TYPE_CHECKING:
@@ -114,7 +114,8 @@ class SearchStep:
     def _index(self, site: Path, todo: list[tuple[Shard, str | None]]) -> dict[str, bytes]:
         started = time.perf_counter()
         files = make_bundles(site, self.output, [shard for shard, _ in todo],
-                             self.config.language, self.config.path)
+                             self.config.language, self.config.path,
+                             scratch(self.store, "search-"))
         self.keys.update({shard.name: key for shard, key in todo})
         self.seconds += time.perf_counter() - started
         return files

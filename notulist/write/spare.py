@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path, PurePosixPath
 
+from ..workers import HELD_LOCKS
+
 
 class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
@@ -35,10 +37,12 @@ def locked(output: Path) -> Iterator[None]:
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     folder = os.open(output.parent, os.O_RDONLY)
+    HELD_LOCKS.add(folder)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
         yield
     finally:
+        HELD_LOCKS.discard(folder)
         os.close(folder)
 
 
@@ -147,7 +151,7 @@ def swap(staging: Path, output: Path) -> bool:
         return False
     if _exchange(staging, output):
         return True
-    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    retired = staging.with_name(f"{staging.name}.old-{os.getpid()}")
     os.rename(output, retired)
     try:
         os.rename(staging, output)

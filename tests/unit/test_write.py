@@ -5,7 +5,7 @@ import pytest
 
 from notulist.digests import digest
 from notulist.incremental.store import Store
-from notulist.write.output import staged
+from notulist.write.output import scratch, staged
 from notulist.write.spare import UnsafePath, locked, safe_path
 
 
@@ -40,7 +40,8 @@ def test_write_swaps_atomically_links_unchanged_and_removes_stale(tmp_path):
     assert put({"a/index.html": b"A", "c.txt": b"C"}, out, manifest) == 1
     assert (out / "a/index.html").stat().st_ino == inode     # unchanged: linked, not written
     assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["c.txt", "index.html"]
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == [".out.spare"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    assert [p.name for p in scratch(Store(manifest, out), "x").parent.iterdir()] == ["spare"]
 
 
 def files(folder) -> dict[str, bytes]:
@@ -49,7 +50,8 @@ def files(folder) -> dict[str, bytes]:
 
 
 def test_the_previous_output_is_kept_as_the_spare_the_next_build_is_made_in(tmp_path):
-    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "cache"
+    out, manifest = tmp_path / "out", tmp_path / "cache"
+    spare = scratch(Store(manifest, out.resolve()), "spare")
     put({"a/index.html": b"A", "b.txt": b"B", "old/x.txt": b"X"}, out, manifest)
     put({"a/index.html": b"A", "b.txt": b"B2"}, out, manifest)
     assert files(spare) == {"a/index.html": b"A", "b.txt": b"B", "old/x.txt": b"X"}
@@ -63,7 +65,8 @@ def test_the_previous_output_is_kept_as_the_spare_the_next_build_is_made_in(tmp_
 
 
 def test_the_spare_is_checked_against_its_record(tmp_path):
-    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "cache"
+    out, manifest = tmp_path / "out", tmp_path / "cache"
+    spare = scratch(Store(manifest, out.resolve()), "spare")
     put({"a.txt": b"A", "b.txt": b"B"}, out, manifest)
     put({"a.txt": b"A", "b.txt": b"B2"}, out, manifest)
     (spare / "stray.txt").write_bytes(b"not part of any site")
@@ -75,7 +78,8 @@ def test_the_spare_is_checked_against_its_record(tmp_path):
 def test_two_builds_at_once_take_turns(tmp_path):
     """`serve` in one terminal, a build in another: one at a time changes the spare."""
     import threading
-    out, spare, manifest = tmp_path / "out", tmp_path / ".out.spare", tmp_path / "cache"
+    out, manifest = tmp_path / "out", tmp_path / "cache"
+    spare = scratch(Store(manifest, out.resolve()), "spare")
     put({"a.txt": b"A"}, out, manifest)
     put({"a.txt": b"A2"}, out, manifest)
     inside, release, second_done = threading.Event(), threading.Event(), threading.Event()
