@@ -23,6 +23,11 @@ from ..problems import Problem, error
 
 FENCE_LIKE = re.compile(r"^[\s\u00ad\u200b-\u200f\u2060\ufeff]*:::")
 CLOSING_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*$")
+MEMBERS_IN_CODE = re.compile(r"^\W{0,3}:{3,}\s*members\b", re.IGNORECASE)
+IN_CODE = "this `::: members` line is inside a code block (a line of ``` or ~~~ above opens " \
+          "one), so the passage would be published as code — close the code block before " \
+          "it, replace that line of ~~~ or ``` by *** or ---, or, to show the syntax, give " \
+          "the code block a language: ```markdown"
 CUT = "\ufdd0-\ufdd1"                # between the parts of the main text while it is sanitised
 ITEM_HEADING = re.compile(r"^[ \t]{0,3}##[ \t]")
 INDENTED = "this `:::` line is no fence: it is indented, in a list or quote, or has an " \
@@ -107,6 +112,9 @@ def _members_ranges(tokens, text, first_line, context, reading) -> list[tuple[in
             for offset, content in enumerate(token.content.split("\n")):
                 if FENCE_LIKE.match(content):
                     problems.append(error(path, first_line + token.map[0] + offset, INDENTED))
+        if token.type == "fence" and context.body and not token.info.strip() \
+                and ":::" in token.content:
+            _members_in_code(token, first_line, context, reading)
         if token.type != "container_block_open":
             continue
         depth += 1
@@ -131,6 +139,16 @@ def _members_ranges(tokens, text, first_line, context, reading) -> list[tuple[in
             ranges.append((start, end + 1))      # the map ends before the closing line
             reading.blocks.append(MembersText(ground.strip() or None, line))
     return ranges
+
+
+def _members_in_code(token, first_line: int, context: Context, reading: Reading) -> None:
+    """A members fence inside a fenced code block would be published as code: a line of
+    `~~~~` or three backticks (a separator, a paste) opens one as GitHub shows it. A code
+    block with a language (```markdown) shows the syntax on purpose."""
+    for offset, content in enumerate(token.content.split("\n")):
+        if MEMBERS_IN_CODE.match(content):
+            reading.problems.append(error(
+                context.path, first_line + token.map[0] + 1 + offset, IN_CODE))
 
 
 def _check_nesting(stream: _Stream, context: Context, reading: Reading) -> None:

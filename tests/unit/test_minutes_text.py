@@ -226,10 +226,19 @@ def test_footnotes_keep_their_shape_and_translated_backlinks(site):
     assert 'href="#fnref:1-1" title="Terug naar voetnoot 1 in de tekst"' in meeting.footnotes_html
 
 
-def test_a_members_fence_shown_as_code_is_code(site):
-    meeting, problems = meeting_of(site, "## 1. Uitleg\n\n```\n::: members\ngeheim\n:::\n```\n")
+def test_a_members_fence_shown_as_code_with_a_language_is_code(site):
+    meeting, problems = meeting_of(site, "## 1. Uitleg\n\n```markdown\n::: members\ngeheim\n"
+                                         ":::\n```\n")
     assert problems == [] and meeting.blocks == ()
     assert "::: members\ngeheim\n:::" in meeting.items[0].html
+
+
+@pytest.mark.parametrize("opening", ["~~~~~~~~", "```", "~~~ "])
+def test_a_members_fence_in_a_code_block_without_a_language_is_an_error(site, opening):
+    """A Word separator line of tildes opens a code block in CommonMark (issue 17): the
+    passage after it must not be published as code."""
+    _, problems = meeting_of(site, f"## 1. Opvang\n\n{opening}\n\n::: members\ngeheim\n:::\n")
+    assert [(p.line, "inside a code block" in p.message) for p in problems] == [(8, True)]
 
 
 def test_the_meeting_page_shows_the_title_as_html_and_no_none(site, tmp_path):
