@@ -83,7 +83,7 @@ def number_headings(items: list[Heading], path: str, problems: list[Problem]) ->
             item.number = str(position)
         return
     numbers: set[str] = set()
-    for item in items:
+    for item in (item for item in items if item.number is not None):
         if item.number in numbers:
             problems.append(warning(path, item.line, f"two agenda items are numbered "
                                     f"{item.number} — renumber one"))

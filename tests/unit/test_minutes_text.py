@@ -263,3 +263,9 @@ def test_an_unclosed_script_tag_cannot_swallow_the_next_item(site):
     meeting, _ = meeting_of(site, "## 1. A\n\nTekst <script>alert(1) en <textarea> x\n\n"
                                   "## 2. B\n\nZichtbaar.\n")
     assert [i.html for i in meeting.items] == ["<p>Tekst </p>", "<p>Zichtbaar.</p>"]
+
+
+def test_two_unnumbered_items_among_numbered_ones_are_no_duplicate_number(site):
+    meeting, problems = meeting_of(site, "## 1. Opening\n\n## Agenda\n\n## Rondvraag\n")
+    assert [item.number for item in meeting.items] == ["1", None, None]
+    assert problems == []
