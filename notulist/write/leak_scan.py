@@ -59,17 +59,29 @@ class LeakScan:
                       for form in self.needles}
         self.hits: dict[str, list[str]] = {}    # form -> output paths, in the order seen
 
+    @property
+    def active(self) -> bool:
+        """Whether any name is withheld (else there is nothing to scan for)."""
+        return self.pattern is not None
+
     def saw(self, path: str, data: bytes) -> None:
+        self.record(path, self.found_in(path, data))
+
+    def found_in(self, path: str, data: bytes) -> list[str]:
+        """The withheld forms in one file. It changes nothing, so a worker process that
+        renders the page can run it, and the main process `record`s what it found."""
         if self.pattern is None:
-            return
+            return []
         text = "\n".join(normalised(reading) for reading in readings(path, data))
         if not any(word in text for word in self.words):
-            return
-        for found in self.pattern.finditer(text):
-            index = int(found.lastgroup[1:])
-            if index < self.public:
-                continue
-            form = self.forms[index]
+            return []
+        found = (int(match.lastgroup[1:]) for match in self.pattern.finditer(text))
+        return list(dict.fromkeys(self.forms[index] for index in found
+                                  if index >= self.public))
+
+    def record(self, path: str, forms: list[str]) -> None:
+        """The forms `found_in` the file at `path`."""
+        for form in forms:
             paths = self.hits.setdefault(form, [])
             if path not in paths:
                 paths.append(path)
