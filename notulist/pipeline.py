@@ -193,7 +193,8 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
                 stop_on(leaks.problems(), strict=False)    # before the swap: nothing published
                 staging.keep_the_rest()
                 if search_work:
-                    staging.index(*search.index(staging.folder))
+                    with search.indexed(staging.folder) as (made, kept):
+                        staging.index(made, kept)   # Pagefind's files linked, not copied
     except UnsafePath as exc:
         raise BuildFailed([error(config.path, 1, f"refusing to write outside the output "
                                  f"folder: {exc} — rename the file or anchor")]) from None

@@ -18,6 +18,19 @@ class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
 
 
+class FileBytes(bytes):
+    """The bytes of a file on the output's file system that nothing writes to any more
+    (Pagefind's, in its work folder): `put` links it instead of writing them again, for
+    making a file costs here about thirty times a link (docs/performance.md)."""
+
+    origin: str
+
+    def __new__(cls, data: bytes, origin: str) -> FileBytes:
+        made = super().__new__(cls, data)
+        made.origin = origin
+        return made
+
+
 def safe_path(path: str) -> PurePosixPath:
     pure = PurePosixPath(path)
     if (not path or pure.is_absolute() or "\\" in path or "\x00" in path
@@ -114,8 +127,15 @@ def _prepare(staging: Path, path: str, folders: set[str] | None = None) -> Path:
 
 
 def _write_new(target: Path, data: bytes) -> None:
-    """`data` in a new file at `target`: created exclusively, so a file already there (which
-    the previous output may share by a hard link) is replaced, never written into."""
+    """`data` in a new file at `target` (a link to FileBytes' origin): created exclusively,
+    so a file already there (the previous output may share it) is replaced, never written
+    into."""
+    origin = getattr(data, "origin", None)
+    if origin is not None:
+        try:
+            return _link_new(Path(origin), target)
+        except OSError:
+            pass                    # gone, or on another file system: write the bytes
     try:
         with open(target, "xb") as file:
             file.write(data)

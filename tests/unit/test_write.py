@@ -187,3 +187,16 @@ def test_each_folder_of_the_new_site_is_made_once(tmp_path, monkeypatch):
     put({**pages, "lrt/index.html": b"body", "lrt/x.json": b"{}"}, tmp_path / "out",
         tmp_path / "cache")
     assert [path for path in again if "lrt" in path] == []
+
+
+def test_bytes_of_a_file_that_stays_are_linked_and_written_when_it_is_gone(tmp_path):
+    from notulist.write.spare import FileBytes
+    made = tmp_path / "cache" / "pagefind-made.pf_fragment"
+    made.parent.mkdir()
+    made.write_bytes(b"fragment")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    put({"pagefind/a.pf_fragment": FileBytes(b"fragment", str(made))}, out, cache)
+    assert (out / "pagefind/a.pf_fragment").stat().st_ino == made.stat().st_ino
+    made.unlink()
+    put({"pagefind/b.pf_fragment": FileBytes(b"other", str(made))}, out, cache)
+    assert (out / "pagefind/b.pf_fragment").read_bytes() == b"other"
