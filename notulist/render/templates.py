@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import traceback
+from concurrent.futures import as_completed
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -112,10 +113,9 @@ def render_checked(plans: dict, site: Site, env: jinja2.Environment,
         _job = (plans, shared, env, inspect)
         tasks = max(worker_count() * 4, len(paths) // CHUNK)
         chunks = [paths[i::tasks] for i in range(tasks)]    # big list pages spread out
-        with forked_pool() as pool:
-            for chunk, pages in zip(chunks, pool.map(_render_chunk, chunks)):
-                for path, (page, found) in zip(chunk, pages):
-                    yield path, page, found
+        for chunk, pages in _as_rendered(chunks):
+            for path, (page, found) in zip(chunk, pages):
+                yield path, page, found
     except (jinja2.TemplateSyntaxError, TemplateFailed) as exc:
         raise BuildFailed([_template_problem(exc)]) from None
     finally:
@@ -129,6 +129,20 @@ def _template_problem(exc: Exception):
     path, line, message = exc.args
     return error(path, line, f"template error: {message} — fix the template or remove it "
                  "to use the built-in one")
+
+
+def _as_rendered(chunks: list[list[str]]) -> Iterator[tuple[list[str], list]]:
+    """Each chunk with its pages, in the order the workers finish them: the write stage
+    stores a chunk as soon as it is done instead of waiting for the one before it. The
+    files are the same in any order."""
+    with forked_pool() as pool:
+        futures = {pool.submit(_render_chunk, chunk): chunk for chunk in chunks}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()     # after an error, the chunks not yet started
 
 
 def _render_chunk(paths: list[str]) -> list[tuple[bytes, object]]:

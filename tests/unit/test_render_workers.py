@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from notulist.load.templates import read_templates
 from notulist.render import templates as render_templates
 from notulist.render.plans import plan_site
@@ -28,3 +30,18 @@ def test_the_inspection_of_each_page_runs_where_it_is_rendered(monkeypatch):
     workers = {pid for _, _, (pid, _) in checked}
     if worker_count() >= 2:
         assert os.getpid() not in workers           # not in the main process
+
+
+def test_a_template_error_in_a_worker_stops_the_build_with_its_line(tmp_path, monkeypatch):
+    from notulist.problems import BuildFailed
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text("<p>\n{{ no_such_value }}</p>\n")
+    linked = site()
+    plans, _ = plan_site(linked)
+    templates, problems = read_templates(tmp_path / "templates")
+    assert problems == []
+    monkeypatch.setattr(render_templates, "POOL_THRESHOLD", 1)
+    with pytest.raises(BuildFailed) as failed:
+        list(render_checked(plans, linked, environment(templates)))
+    [problem] = failed.value.problems
+    assert (Path(problem.path).name, problem.line) == ("base.html", 2)
