@@ -168,20 +168,22 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
     """Render the `fresh` plans, stage the site of `manifest`, index it for search and swap
     it in; returns the files written, the search step and the files of the site."""
     from .progress import counted
-    from .render.templates import environment, render_pages
+    from .render.templates import environment, render_checked
     from .write.output import staged
     from .write.search_index import SearchStep
     from .write.spare import UnsafePath
     env = environment(gathered.templates, store.template_cache())
-    pages = counted(render_pages(fresh, gathered.site, env), "rendering", len(fresh), progress)
     leaks = _leak_scan(config, gathered.site, gathered.assets)
+    pages = counted(render_checked(fresh, gathered.site, env,
+                                   leaks.found_in if leaks.active else None),
+                    "rendering", len(fresh), progress)    # the scan runs where pages render
     search = SearchStep(config, store, gathered.site.shards, search_now)
     search_work = search.plan(manifest, reused)
     manifest = dict(sorted(manifest.items()))       # the site as written, search files added
     try:
         with staged(store, manifest, search_work) as staging:
-            for path, data in (pages if staging else ()):
-                leaks.saw(path, data)
+            for path, data, withheld in (pages if staging else ()):
+                leaks.record(path, withheld or [])
                 staging.put(path, data)
                 search.saw(path, data)
             for path, data in (files.items() if staging else ()):
@@ -191,7 +193,8 @@ def _publish(config: Config, gathered: Gathered, fresh: dict, files: dict[str, b
                 stop_on(leaks.problems(), strict=False)    # before the swap: nothing published
                 staging.keep_the_rest()
                 if search_work:
-                    staging.index(*search.index(staging.folder))
+                    with search.indexed(staging.folder) as (made, kept):
+                        staging.index(made, kept)   # Pagefind's files linked, not copied
     except UnsafePath as exc:
         raise BuildFailed([error(config.path, 1, f"refusing to write outside the output "
                                  f"folder: {exc} — rename the file or anchor")]) from None
@@ -289,13 +292,15 @@ def check(config_path: Path, strict: bool = False) -> Result:
 def _public_leaks(config: Config, store: Store, env) -> list[Problem]:
     """The leak check of the public build, when the registry withholds any name."""
     from .render.plans import plan_site
-    from .render.templates import render_pages
+    from .render.templates import render_checked
     public = gather(config, store, "public")
     if not public.site.people.needles:
         return []
     leaks = _leak_scan(config, public.site)
     plans, files = plan_site(public.site)
-    for path, data in [*render_pages(plans, public.site, env), *files.items()]:
+    for path, _, withheld in render_checked(plans, public.site, env, leaks.found_in):
+        leaks.record(path, withheld)
+    for path, data in files.items():
         leaks.saw(path, data)
     return leaks.problems()
 

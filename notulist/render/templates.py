@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import traceback
+from concurrent.futures import as_completed
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -88,9 +89,18 @@ _job: tuple | None = None       # (plans, shared values, env) inherited by forke
 
 
 def render_pages(plans: dict, site: Site, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
-    """(path, HTML) for every plan, as they are made, so the write stage can store them as
-    they come and a large archive is never held in memory twice. On a cold build of a large
-    archive the pages are rendered on every core. A template error raises BuildFailed."""
+    """(path, HTML) for every plan, as they are made (see render_checked)."""
+    return ((path, page) for path, page, _ in render_checked(plans, site, env))
+
+
+def render_checked(plans: dict, site: Site, env: jinja2.Environment,
+                   inspect: Callable[[str, bytes], object] | None = None
+                   ) -> Iterator[tuple[str, bytes, object]]:
+    """(path, HTML, inspect(path, HTML) or None) for every plan, as they are made, so the
+    write stage can store them as they come and a large archive is never held in memory
+    twice. On a cold build of a large archive the pages are rendered on every core, and
+    `inspect` (the public build's leak scan) runs there too. A template error raises
+    BuildFailed."""
     global _job
     shared = {"config": site.config, "audience": site.audience,
               "nav": [(page.title, f"{page.name}/") for page in site.pages]}
@@ -98,14 +108,14 @@ def render_pages(plans: dict, site: Site, env: jinja2.Environment) -> Iterator[t
     try:
         if not worth_a_pool(len(paths), POOL_THRESHOLD):
             for path in paths:
-                yield path, _render(plans, shared, env, [path])[0]
+                yield path, *_render(plans, shared, env, [path], inspect)[0]
             return
-        _job = (plans, shared, env)
+        _job = (plans, shared, env, inspect)
         tasks = max(worker_count() * 4, len(paths) // CHUNK)
         chunks = [paths[i::tasks] for i in range(tasks)]    # big list pages spread out
-        with forked_pool() as pool:
-            for chunk, pages in zip(chunks, pool.map(_render_chunk, chunks)):
-                yield from zip(chunk, pages)
+        for chunk, pages in _as_rendered(chunks):
+            for path, (page, found) in zip(chunk, pages):
+                yield path, page, found
     except (jinja2.TemplateSyntaxError, TemplateFailed) as exc:
         raise BuildFailed([_template_problem(exc)]) from None
     finally:
@@ -121,24 +131,41 @@ def _template_problem(exc: Exception):
                  "to use the built-in one")
 
 
-def _render_chunk(paths: list[str]) -> list[bytes]:
-    plans, shared, env = _job
-    return _render(plans, shared, env, paths)
+def _as_rendered(chunks: list[list[str]]) -> Iterator[tuple[list[str], list]]:
+    """Each chunk with its pages, in the order the workers finish them: the write stage
+    stores a chunk as soon as it is done instead of waiting for the one before it. The
+    files are the same in any order."""
+    with forked_pool() as pool:
+        futures = {pool.submit(_render_chunk, chunk): chunk for chunk in chunks}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()     # after an error, the chunks not yet started
 
 
-def _render(plans: dict, shared: dict, env: jinja2.Environment, paths: list[str]) -> list[bytes]:
+def _render_chunk(paths: list[str]) -> list[tuple[bytes, object]]:
+    plans, shared, env, inspect = _job
+    return _render(plans, shared, env, paths, inspect)
+
+
+def _render(plans: dict, shared: dict, env: jinja2.Environment, paths: list[str],
+            inspect: Callable[[str, bytes], object] | None = None
+            ) -> list[tuple[bytes, object]]:
     pages = []
     for path in paths:
         plan = plans[path]
         page_path = path.removesuffix("index.html") if path.endswith("index.html") else ""
         template = env.get_template(plan.template)
         try:
-            pages.append(template.render(
+            page = template.render(
                 page_path=page_path, lang=plan.language, _=translator(plan.language), **shared,
-                **plan.context()).encode())
+                **plan.context()).encode()
         except Exception as exc:    # the template's own error, or a fault in its code (1/0)
             raise TemplateFailed(*_template_line(exc, template.filename or plan.template),
                                  _describe(exc)) from None
+        pages.append((page, inspect(path, page) if inspect else None))
     return pages
 
 

@@ -37,8 +37,16 @@ PLACES = (
 
 
 def _form_regex(form: str) -> str:
+    return r"(?<![^\W_])" + _form_body(form)
+
+
+def _form_body(form: str) -> str:
     words = re.findall(r"[^\W_]+", normalised(form))
-    return r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
+    return r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
+
+
+def _longest_word(form: str) -> str:
+    return max(re.findall(r"[^\W_]+", normalised(form)), key=len, default="")
 
 
 class LeakScan:
@@ -51,25 +59,50 @@ class LeakScan:
         # public names that hold a withheld one ("Kees Jansen"): matched first, and let be
         self.forms = sorted(public_forms, key=lambda f: -len(f)) + list(self.needles)
         self.public = len(public_forms)
-        self.pattern = re.compile("|".join(f"(?P<n{i}>{_form_regex(form)})"
-                                           for i, form in enumerate(self.forms))) \
-            if self.needles else None
+        self.pattern = self._pattern(tuple(range(len(self.forms)))) if self.needles else None
         # one word of each name, found by a substring search far faster than the pattern
-        self.words = {max(re.findall(r"[^\W_]+", normalised(form)), key=len, default="")
-                      for form in self.needles}
+        self.words = {_longest_word(form) for form in self.needles}
+        self.form_words = [_longest_word(form) for form in self.forms]
+        self.patterns: dict[tuple[int, ...], re.Pattern] = {}
         self.hits: dict[str, list[str]] = {}    # form -> output paths, in the order seen
 
+    def _pattern(self, indexes: tuple[int, ...]) -> re.Pattern:
+        """The forms of `indexes`, in this order, as one pattern (group n<index> each)."""
+        return re.compile(r"(?<![^\W_])(?:" + "|".join(
+            f"(?P<n{i}>{_form_body(self.forms[i])})" for i in indexes) + ")")
+
+    def _pattern_for(self, text: str) -> re.Pattern:
+        """The pattern of only the forms whose longest word is in `text`: a form matches only
+        where all its words are, so the matches are the same, found many times faster."""
+        indexes = tuple(i for i, word in enumerate(self.form_words) if word in text)
+        found = self.patterns.get(indexes)
+        if found is None:
+            found = self.patterns[indexes] = self._pattern(indexes)
+        return found
+
+    @property
+    def active(self) -> bool:
+        """Whether any name is withheld (else there is nothing to scan for)."""
+        return self.pattern is not None
+
     def saw(self, path: str, data: bytes) -> None:
+        self.record(path, self.found_in(path, data))
+
+    def found_in(self, path: str, data: bytes) -> list[str]:
+        """The withheld forms in one file. It changes nothing, so a worker process that
+        renders the page can run it, and the main process `record`s what it found."""
         if self.pattern is None:
-            return
+            return []
         text = "\n".join(normalised(reading) for reading in readings(path, data))
         if not any(word in text for word in self.words):
-            return
-        for found in self.pattern.finditer(text):
-            index = int(found.lastgroup[1:])
-            if index < self.public:
-                continue
-            form = self.forms[index]
+            return []
+        found = (int(match.lastgroup[1:]) for match in self._pattern_for(text).finditer(text))
+        return list(dict.fromkeys(self.forms[index] for index in found
+                                  if index >= self.public))
+
+    def record(self, path: str, forms: list[str]) -> None:
+        """The forms `found_in` the file at `path`."""
+        for form in forms:
             paths = self.hits.setdefault(form, [])
             if path not in paths:
                 paths.append(path)

@@ -44,18 +44,19 @@ class Staging:
         self.store, self.output, self.manifest, self.previous = store, store.output, manifest, previous
         self.folder, self.holds = _spare(store)
         self.written, self.done = 0, set()
+        self.folders: set[str] = set()     # folders of the spare made (or found) so far
 
     def put(self, path: str, data: bytes) -> None:
         """One file of the new site: kept in the spare, linked from the output when it has
         the same bytes (same digest, same size), or written."""
         self.written += put(self.folder, self.output, path, data, self.previous,
-                             self.holds, self.manifest)
+                             self.holds, self.manifest, self.folders)
         self.done.add(path)
 
     def keep_the_rest(self) -> None:
         """The files of the manifest no `put` gave: the current output's, unchanged."""
         link_kept(self.folder, self.output, self.manifest.keys() - self.done, self.holds,
-                   self.manifest)
+                   self.manifest, self.folders)
 
     def index(self, made: dict[str, bytes], kept: dict[str, str]) -> None:
         """The search index: files made from the staged pages, and published ones kept."""
@@ -63,7 +64,7 @@ class Staging:
         self.manifest.update({safe_path(path).as_posix(): digest(data)
                               for path, data in made.items()})
         link_kept(self.folder, self.output, kept.keys() - made.keys(), self.holds,
-                   self.manifest)
+                   self.manifest, self.folders)
         for path, data in made.items():
             self.put(path, data)
 

@@ -12,12 +12,15 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from ..link.shards import BUNDLE, Shard
 from ..problems import BuildFailed, Problem
+from .spare import FileBytes
 
 UI = ("pagefind-ui.js", "pagefind-ui.css")      # shared by all shards, in pagefind/ itself
 # Pagefind also writes UIs and a highlighter the search page does not load.
@@ -25,10 +28,13 @@ UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.
 HASHED = ("fragment", "index")     # Pagefind's files named after their contents (as published)
 
 
-def make_bundles(site: Path, output: Path, shards: list[Shard], language: str,
-                 config_path: Path, work: Path) -> dict[str, bytes]:
+@contextmanager
+def bundles(site: Path, output: Path, shards: list[Shard], language: str,
+            config_path: Path, work: Path) -> Iterator[dict[str, bytes]]:
     """Index the pages of each shard, read from the built site in `site`; the bundles'
-    files by output path, sorted, with the search UI's own files in pagefind/.
+    files by output path, sorted, with the search UI's own files in pagefind/. While the
+    caller is inside, the files Pagefind wrote are still in `work` (their FileBytes origin),
+    so the output can link them instead of writing them again.
 
     One index per shard in the site's language: Pagefind would otherwise split it by each
     page's `lang`, and a Dutch search page would not find the English minutes.
@@ -39,12 +45,7 @@ def make_bundles(site: Path, output: Path, shards: list[Shard], language: str,
     # In `work` (output.scratch), so the published files can be hard links (same file system).
     with tempfile.TemporaryDirectory(prefix=work.name, dir=work.parent) as folder:
         work = Path(folder)
-        for shard in shards:
-            for kind in HASHED:
-                published = output / shard.folder / kind
-                (work / "bundles" / shard.name / kind).mkdir(parents=True)
-                for name in sorted(os.listdir(published)) if published.is_dir() else []:
-                    _link(f"{published}/{name}", f"{work}/bundles/{shard.name}/{kind}/{name}")
+        _start_bundles(work, output, shards)
         try:
             with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
                 list(pool.map(lambda shard: run_pagefind(work, site, shard, language), shards))
@@ -60,7 +61,24 @@ def make_bundles(site: Path, output: Path, shards: list[Shard], language: str,
                                        f"built ({exc}) — reinstall with pip install "
                                        "'pagefind[bin]', or set search = false under [site]")]
                               ) from None
-    return dict(sorted(files.items()))
+        yield dict(sorted(files.items()))
+
+
+def make_bundles(site: Path, output: Path, shards: list[Shard], language: str,
+                 config_path: Path, work: Path) -> dict[str, bytes]:
+    """The files of `bundles`, as bytes held in memory."""
+    with bundles(site, output, shards, language, config_path, work) as files:
+        return {path: bytes(data) for path, data in files.items()}
+
+
+def _start_bundles(work: Path, output: Path, shards: list[Shard]) -> None:
+    """Each shard's folder holds the fragment and word index files of its published bundle."""
+    for shard in shards:
+        for kind in HASHED:
+            published = output / shard.folder / kind
+            (work / "bundles" / shard.name / kind).mkdir(parents=True)
+            for name in sorted(os.listdir(published)) if published.is_dir() else []:
+                _link(f"{published}/{name}", f"{work}/bundles/{shard.name}/{kind}/{name}")
 
 
 def _bundle(folder: Path) -> dict[str, bytes]:
@@ -77,8 +95,8 @@ def _bundle(folder: Path) -> dict[str, bytes]:
                   *(f"filter/{hashed}.pf_filter" for _, hashed in filters)}
     named |= {path.name for path in folder.iterdir()
               if path.is_file() and not path.name.endswith(".pf_meta")}
-    return {path: (folder / path).read_bytes() for path in sorted(named)
-            if not path.startswith(UNUSED)}
+    return {path: FileBytes((folder / path).read_bytes(), f"{folder}/{path}")
+            for path in sorted(named) if not path.startswith(UNUSED)}
 
 
 def _link(source: str, target: str) -> None:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..digests import digest
 from ..link.shards import BUNDLE, Shard
 from .output import all_present, read_manifest, replace_folder, scratch
-from .pagefind import UI, make_bundles, pagefind_version
+from .pagefind import UI, bundles, make_bundles, pagefind_version
 
 if TYPE_CHECKING:
     from ..incremental.store import Store
@@ -74,13 +76,21 @@ class SearchStep:
         if path in self.pages:
             self.pages[path] = digest(data)
 
-    def index(self, site: Path) -> tuple[dict[str, bytes], dict[str, str]]:
-        """The new bundles, and the published files kept; `site` holds the new pages."""
+    @contextmanager
+    def indexed(self, site: Path) -> Iterator[tuple[dict[str, bytes], dict[str, str]]]:
+        """The new bundles, and the published files kept; `site` holds the new pages.
+        Inside, the bundles' files are still where Pagefind wrote them (pagefind.bundles)."""
         self._fill(site)
         kept, todo = self._sort()
         if not todo:
-            return {}, kept
-        return self._index(site, todo), kept
+            yield {}, kept
+            return
+        started = time.perf_counter()
+        with bundles(site, self.output, [shard for shard, _ in todo], self.config.language,
+                     self.config.path, scratch(self.store, "search-")) as files:
+            self.keys.update({shard.name: key for shard, key in todo})
+            self.seconds += time.perf_counter() - started
+            yield files, kept
 
     def _fill(self, site: Path) -> None:
         """Digests the record lacks (it was lost) are read from the pages themselves."""

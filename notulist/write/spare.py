@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -15,6 +16,19 @@ from ..workers import HELD_LOCKS
 
 class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
+
+
+class FileBytes(bytes):
+    """The bytes of a file on the output's file system that nothing writes to any more
+    (Pagefind's, in its work folder): `put` links it instead of writing them again, for
+    making a file costs here about thirty times a link (docs/performance.md)."""
+
+    origin: str
+
+    def __new__(cls, data: bytes, origin: str) -> FileBytes:
+        made = super().__new__(cls, data)
+        made.origin = origin
+        return made
 
 
 def safe_path(path: str) -> PurePosixPath:
@@ -63,35 +77,40 @@ def files_in(folder: Path) -> set[str]:
 
 
 def link_kept(staging: Path, output: Path, paths: Iterable[str], holds: dict[str, str],
-               manifest: dict[str, str]) -> None:
+               manifest: dict[str, str], folders: set[str] | None = None) -> None:
     """Files of the current output the new site keeps, unless the spare has them."""
     for path in sorted(paths):
         if holds.get(path) != manifest[path]:
-            _replace(_prepare(staging, path), partial(os.link, output / path))
+            _link_new(output / path, _prepare(staging, path, folders))
 
 
 
 def put(staging: Path, output: Path, path: str, data: bytes, previous: dict[str, str],
-         holds: dict[str, str], manifest: dict[str, str]) -> bool:
+         holds: dict[str, str], manifest: dict[str, str], folders: set[str] | None = None
+         ) -> bool:
     """Puts one file of the new site in `staging`, which `holds` some files already: keeps
     it there, or links the current output's when it has the same bytes (same digest, same
-    size), or writes it; whether it was written."""
+    size), or writes it; whether it was written. `folders` names the folders of `staging`
+    known to exist (filled as they are made), so each is made once."""
     if path not in manifest:
         raise UnsafePath(path)      # every file written must be accounted for
     if holds.get(path) == manifest[path]:
         return False
-    target = _prepare(staging, path)
+    target = _prepare(staging, path, folders)
     if previous.get(path) == manifest[path] and _same_size(output / path, len(data)):
-        _replace(target, partial(os.link, output / path))
+        _link_new(output / path, target)
         return False
-    _replace(target, lambda target: target.write_bytes(data))
+    _write_new(target, data)
     return True
 
 
 
-def _prepare(staging: Path, path: str) -> Path:
-    """Where to put `path` in `staging`, its folder made."""
+def _prepare(staging: Path, path: str, folders: set[str] | None = None) -> Path:
+    """Where to put `path` in `staging`, its folder made (unless `folders` has it)."""
     target = staging / path
+    folder = path.rpartition("/")[0]
+    if folders is not None and folder in folders:
+        return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):   # a file in the old site, a folder now
@@ -100,7 +119,37 @@ def _prepare(staging: Path, path: str) -> Path:
                 (staging / folder).unlink()
                 break
         target.parent.mkdir(parents=True, exist_ok=True)
+    while folders is not None and folder not in folders:
+        folders.add(folder)         # and its parents, made with it
+        folder = folder.rpartition("/")[0]
     return target
+
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """`data` in a new file at `target` (a link to FileBytes' origin): created exclusively,
+    so a file already there (the previous output may share it) is replaced, never written
+    into."""
+    origin = getattr(data, "origin", None)
+    if origin is not None:
+        try:
+            return _link_new(Path(origin), target)
+        except OSError:
+            pass                    # gone, or on another file system: write the bytes
+    try:
+        with open(target, "xb") as file:
+            file.write(data)
+    except (FileExistsError, IsADirectoryError):
+        _replace(target, lambda target: target.write_bytes(data))
+
+
+
+def _link_new(source: Path, target: Path) -> None:
+    """A hard link at `target` to `source`, replacing whatever is there."""
+    try:
+        os.link(source, target)
+    except (FileExistsError, IsADirectoryError):
+        _replace(target, partial(os.link, source))
 
 
 
@@ -137,9 +186,10 @@ def remove_stale(staging: Path, paths: Iterable[str]) -> None:
 
 def _same_size(path: Path, size: int) -> bool:
     try:
-        return path.stat().st_size == size and not path.is_symlink()
+        found = os.lstat(path)      # one call: a symbolic link is never linked
     except OSError:
         return False
+    return found.st_size == size and not stat.S_ISLNK(found.st_mode)
 
 
 

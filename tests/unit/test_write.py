@@ -159,3 +159,44 @@ def test_a_failure_while_writing_in_the_spare_leaves_the_output_untouched(tmp_pa
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
     put({"a.txt": b"A3", "b.txt": b"B2"}, out, manifest)
     assert files(out) == {"a.txt": b"A3", "b.txt": b"B2"}
+
+
+def test_a_file_the_spare_shares_with_the_output_is_replaced_not_written_into(tmp_path):
+    out, manifest = tmp_path / "out", tmp_path / "cache"
+    spare = scratch(Store(manifest, out.resolve()), "spare")
+    put({"a.txt": b"A"}, out, manifest)
+    put({"a.txt": b"A", "b.txt": b"B"}, out, manifest)
+    assert (spare / "a.txt").stat().st_ino == (out / "a.txt").stat().st_ino   # one file
+    put({"a.txt": b"A2", "b.txt": b"B"}, out, manifest)
+    assert files(out) == {"a.txt": b"A2", "b.txt": b"B"}
+    assert files(spare)["a.txt"] == b"A"                # the output before, untouched
+
+
+def test_each_folder_of_the_new_site_is_made_once(tmp_path, monkeypatch):
+    import os
+    again, mkdir = [], os.mkdir
+
+    def counted_mkdir(path, *args, **kwargs):
+        try:
+            return mkdir(path, *args, **kwargs)
+        except FileExistsError:
+            again.append(str(path))     # asked to make a folder that was there
+            raise
+    monkeypatch.setattr(os, "mkdir", counted_mkdir)
+    pages = {f"lrt/2024-0{n}-01/index.html": b"<p>page</p>" for n in range(1, 8)}
+    put({**pages, "lrt/index.html": b"body", "lrt/x.json": b"{}"}, tmp_path / "out",
+        tmp_path / "cache")
+    assert [path for path in again if "lrt" in path] == []
+
+
+def test_bytes_of_a_file_that_stays_are_linked_and_written_when_it_is_gone(tmp_path):
+    from notulist.write.spare import FileBytes
+    made = tmp_path / "cache" / "pagefind-made.pf_fragment"
+    made.parent.mkdir()
+    made.write_bytes(b"fragment")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    put({"pagefind/a.pf_fragment": FileBytes(b"fragment", str(made))}, out, cache)
+    assert (out / "pagefind/a.pf_fragment").stat().st_ino == made.stat().st_ino
+    made.unlink()
+    put({"pagefind/b.pf_fragment": FileBytes(b"other", str(made))}, out, cache)
+    assert (out / "pagefind/b.pf_fragment").read_bytes() == b"other"
