@@ -24,7 +24,7 @@ def person_pages(pages) -> dict:
 
 
 def _person_context(pages, record, path: str) -> dict:
-    site, config = pages.site, pages.config
+    config = pages.config
     view = pages.view(path, config.language, None)
     actions = [action_row(pages, key, view) for key in record.actions]
     return {"person": record,

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urldefrag
 import pytest
 
 from notulist import BuildFailed, build
-from tests.conftest import FIXTURE, copy_fixture, tree
+from tests.conftest import copy_fixture, tree
 
 HERE = Path(__file__).parents[1]
 GOLDEN = HERE / "golden"

@@ -6,10 +6,6 @@ from notulist.incremental.store import Store
 from notulist.link import link
 from notulist.pipeline import configure
 
-from notulist.digests import digest
-from notulist.write.output import staged
-from notulist.write.spare import UnsafePath, locked, safe_path
-
 A = "---\ndate: 2024-01-10\n---\n## 1. Opvang {#opvang}\n\n- Actie: JenV belt.\n"
 B = ("---\ndate: 2024-02-10\napproves: 2024-01-10\n---\n## 1. Opvang {#opvang}\n\n"
      "- Zie [[2024-01-10#opvang]] en [[topic:opvang]].\n- Stand: [[2024-01-10#A1]] loopt.\n"
