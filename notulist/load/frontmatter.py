@@ -97,8 +97,16 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
     if not isinstance(data, dict):
         return None, [error(source.path, 2, "front matter must be `key: value` lines")]
     data = _cleaned(data)
+    key_lines, problems = _key_lines(source, lines[1:end])
+    if problems:
+        return None, problems
+    return FrontMatter(data, key_lines, "\n".join(lines[end + 1:]), end + 2), []
+
+
+def _key_lines(source: Source, front: list[str]) -> tuple[dict[str, int], list[Problem]]:
+    """The line of each top-level key; a key given twice is a problem (YAML keeps the last)."""
     key_lines, problems = {}, []
-    for number, line in enumerate(lines[1:end], 2):
+    for number, line in enumerate(front, 2):
         found = re.match(r"^([^\s#:-][^:]*?)\s*:(?:\s|$)", line)
         if found and found.group(1) in key_lines:
             problems.append(error(source.path, number, f"`{found.group(1)}` is given twice in "
@@ -106,9 +114,7 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Problem
                                   "— keep one"))
         elif found:
             key_lines[found.group(1)] = number
-    if problems:
-        return None, problems
-    return FrontMatter(data, key_lines, "\n".join(lines[end + 1:]), end + 2), []
+    return key_lines, problems
 
 
 MAX_DEPTH = 20      # front matter holds lists of mappings: three levels; 400 overflow the stack
